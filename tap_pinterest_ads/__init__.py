@@ -1,0 +1,1 @@
+"""tap-pinterest-ads: a Singer tap for the Pinterest Ads API v5."""

@@ -1,0 +1,74 @@
+"""Ad accounts: the configured ones, or every account the token can read."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+
+from tap_pinterest_ads import schemas
+from tap_pinterest_ads.client import PinterestStream
+from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
+from tap_pinterest_ads.streams.transform import normalise
+
+
+class AdAccountsStream(PinterestStream):
+    """`GET /ad_accounts/{id}` per configured id, else `GET /ad_accounts`; full table.
+
+    Every other stream hangs off these accounts, so the list is fetched once per run and
+    kept (`accounts()`), whether or not this stream itself is selected.
+    """
+
+    name = "ad_accounts"
+    primary_keys = ("id",)
+    schema = StreamSchema(SchemaDirectory(schemas))
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accounts: list[dict] | None = None
+
+    @property
+    def path(self) -> str:
+        """One account by id, or the list of all accessible accounts."""
+        return "/ad_accounts/{ad_account_id}" if self.settings.advertiser_ids else "/ad_accounts"
+
+    @property
+    def records_jsonpath(self) -> str:
+        """The single-account endpoint answers with the object itself."""
+        return "$" if self.settings.advertiser_ids else "$.items[*]"
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """No paging parameters on the single-account endpoint."""
+        if self.settings.advertiser_ids:
+            return {}
+        return super().get_url_params(context, next_page_token)
+
+    def accounts(self) -> list[dict]:
+        """The run's ad accounts, requested once."""
+        if self._accounts is None:
+            ids = self.settings.advertiser_ids
+            contexts = [{"ad_account_id": i} for i in ids] if ids else [None]
+            self._accounts = [
+                self.post_process(record)
+                for context in contexts
+                for record in self.request_records(context)
+            ]
+        return self._accounts
+
+    def currency_of(self, ad_account_id: str) -> str | None:
+        """The account's currency: the unit of every micro and `_IN_DOLLAR` value."""
+        return next((a.get("currency") for a in self.accounts() if a["id"] == ad_account_id), None)
+
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        """Serve the cached accounts (copies: the SDK post-processes what it is given)."""
+        for account in self.accounts():
+            yield dict(account)
+
+    def post_process(self, row: dict, context: dict | None = None) -> dict:
+        """Ids as strings, epoch seconds as ISO date-times."""
+        row["id"] = str(row["id"])
+        return normalise(row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}))
+
+    def get_child_context(self, record: dict, context: dict | None) -> dict:
+        """Children run once per account."""
+        return {"ad_account_id": record["id"]}

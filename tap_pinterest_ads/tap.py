@@ -1,0 +1,85 @@
+"""The Pinterest Ads tap: settings, the run's single authenticator, and its streams."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import typing as t
+from functools import cached_property
+
+import requests
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_pinterest_ads.auth import PinterestAuthenticator
+from tap_pinterest_ads.errors import TapError
+from tap_pinterest_ads.redaction import Redactor
+from tap_pinterest_ads.settings import CONFIG_SCHEMA, Settings
+from tap_pinterest_ads.streams import ENTITY_STREAMS
+from tap_pinterest_ads.token_store import TokenStore
+
+if t.TYPE_CHECKING:
+    from singer_sdk.streams import Stream
+
+_SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
+
+
+class TapPinterestAds(Tap):
+    """Pinterest Ads API v5: ad accounts, campaigns, ad groups, pin promotions, delivery."""
+
+    name = "tap-pinterest-ads"
+    package_name = "tap-pinterest-ads"
+    config_jsonschema = CONFIG_SCHEMA
+    # msgspec writes Decimals as exact JSON numbers and is ~1.5× faster than the default.
+    message_writer_class = MsgSpecWriter
+
+    def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
+        super().__init__(*args, validate_config=validate_config, **kwargs)
+        if validate_config:
+            Settings.from_config(self.config, strict=True)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """Typed settings; config problems were reported at start-up."""
+        return Settings.from_config(self.config, strict=False)
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Masks every secret value the run knows of."""
+        redactor = Redactor()
+        for name in _SECRET_SETTINGS:
+            redactor.add(self.config.get(name))
+        return redactor
+
+    @cached_property
+    def authenticator(self) -> PinterestAuthenticator:
+        """One authenticator for the whole run, so one token request serves every stream."""
+        store_path = self.config.get("token_store_path")
+        return PinterestAuthenticator(
+            token_url=f"{self.settings.api_url}/oauth/token",
+            client_id=self.config.get("client_id"),
+            client_secret=self.config.get("client_secret"),
+            refresh_token=self.config.get("refresh_token"),
+            access_token=self.config.get("access_token"),
+            token_store=TokenStore(store_path) if store_path else None,
+            redactor=self.redactor,
+            logger=self.logger,
+        )
+
+    def discover_streams(self) -> list[Stream]:
+        """Every stream the tap offers."""
+        return [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
+
+
+# Failures we can explain in one line; anything else is a bug and keeps its traceback.
+_EXPLAINED = (TapError, FatalAPIError, RetriableAPIError, requests.RequestException)
+
+
+def main() -> None:
+    """Console entry point: exit 1 with one clear line on an explained failure."""
+    try:
+        TapPinterestAds.cli()
+    except _EXPLAINED as exc:
+        logging.getLogger(TapPinterestAds.name).error("%s", exc)
+        sys.exit(1)

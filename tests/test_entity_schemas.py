@@ -1,0 +1,320 @@
+"""The entity stream JSON schemas against the OpenAPI spec, entity_fields.py and the fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft7Validator
+
+from tap_pinterest_ads.entity_fields import (
+    EPOCH_FIELDS,
+    MICRO_AMOUNT_FIELDS,
+    MICROS_PER_UNIT,
+    OPENAPI_COMPONENTS,
+)
+from tests.openapi_contract import resolved_component
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+STREAMS = ("ad_accounts", "campaigns", "ad_groups", "pin_promotions")
+STREAM_FIXTURES = {
+    "ad_accounts": ("ad_accounts_page1.json", "ad_accounts_page2.json"),
+    "campaigns": ("campaigns_page1.json", "campaigns_page2.json"),
+    "ad_groups": ("ad_groups.json",),
+    "pin_promotions": ("ads.json",),
+}
+#: OpenAPI types; the stream schema keeps the same one plus "null" (epoch fields excepted).
+JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
+
+
+def load_fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def stream_schema(stream: str) -> dict[str, Any]:
+    text = (
+        resources.files("tap_pinterest_ads.schemas").joinpath(f"{stream}.json").read_text("utf-8")
+    )
+    return json.loads(text)
+
+
+def spec_properties(stream: str) -> dict[str, Any]:
+    return resolved_component(OPENAPI_COMPONENTS[stream])["properties"]
+
+
+def types_of(schema: dict[str, Any]) -> set[str]:
+    declared = schema["type"]
+    return {declared} if isinstance(declared, str) else set(declared)
+
+
+def walk(schema: dict[str, Any], path: str = ""):
+    """Yield (path, subschema) for every property / items schema, depth first."""
+    for name, sub in schema.get("properties", {}).items():
+        yield f"{path}.{name}".lstrip("."), sub
+        yield from walk(sub, f"{path}.{name}".lstrip("."))
+    if isinstance(schema.get("items"), dict):
+        yield f"{path}[]", schema["items"]
+        yield from walk(schema["items"], f"{path}[]")
+    if isinstance(schema.get("additionalProperties"), dict):
+        yield f"{path}{{*}}", schema["additionalProperties"]
+
+
+# --------------------------------------------------------------------------------------
+# Shape of the schema files
+# --------------------------------------------------------------------------------------
+
+
+def test_schema_files_and_entity_fields_cover_the_same_streams() -> None:
+    files = {
+        p.name.removesuffix(".json")
+        for p in resources.files("tap_pinterest_ads.schemas").iterdir()
+        if p.name.endswith(".json")
+    }
+    assert files == set(STREAMS)
+    assert set(EPOCH_FIELDS) == set(MICRO_AMOUNT_FIELDS) == set(OPENAPI_COMPONENTS) == files
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_schema_is_valid_draft7(stream: str) -> None:
+    schema = stream_schema(stream)
+    Draft7Validator.check_schema(schema)
+    assert schema["type"] == "object"
+    assert "additionalProperties" not in schema  # SDK conformance drops unknown keys
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_property_has_a_type_and_no_enum(stream: str) -> None:
+    """``{}`` breaks singer-sdk's standard tests (is_date_or_datetime_type raises);
+    ``enum`` would break loads whenever Pinterest adds a value."""
+    for path, sub in walk(stream_schema(stream)):
+        assert "type" in sub, f"{stream}.{path} has no type"
+        assert "enum" not in sub, f"{stream}.{path} has an enum"
+        for keyword in ("$ref", "allOf", "anyOf", "oneOf", "nullable", "pattern"):
+            assert keyword not in sub, f"{stream}.{path} uses {keyword}"
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_top_level_nullability(stream: str) -> None:
+    properties = stream_schema(stream)["properties"]
+    assert properties["id"]["type"] == "string"
+    for name, sub in properties.items():
+        if name != "id":
+            assert "null" in types_of(sub), f"{stream}.{name} is not nullable"
+
+
+@pytest.mark.parametrize("stream", ["campaigns", "ad_groups", "pin_promotions"])
+def test_child_streams_carry_the_ad_account_id(stream: str) -> None:
+    assert types_of(stream_schema(stream)["properties"]["ad_account_id"]) == {"string", "null"}
+
+
+# --------------------------------------------------------------------------------------
+# Schema vs the OpenAPI response object
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_every_spec_property_is_in_the_stream_schema(stream: str) -> None:
+    ours = stream_schema(stream)["properties"]
+    theirs = spec_properties(stream)
+    missing = set(theirs) - set(ours)
+    assert not missing, f"{stream}: missing {sorted(missing)}"
+    extra = set(ours) - set(theirs) - set(MICRO_AMOUNT_FIELDS[stream].values())
+    assert not extra, f"{stream}: not in {OPENAPI_COMPONENTS[stream]}: {sorted(extra)}"
+
+
+def assert_same_shape(ours: dict[str, Any], theirs: dict[str, Any], where: str) -> None:
+    """Same types as the spec (plus null), nested properties spelled out, maps kept open."""
+    spec_type = theirs.get("type")
+    if spec_type is None and theirs.get("enum"):  # e.g. TARGETING_STRATEGY items
+        assert all(isinstance(v, str) for v in theirs["enum"] if v is not None), where
+        spec_type = "string"
+    if spec_type is None:  # untyped in the spec ("any"): accept any JSON container/string
+        assert {"object", "array", "string", "null"} <= types_of(ours), where
+        return
+    assert spec_type in JSON_TYPES, where
+    assert types_of(ours) - {"null"} == {spec_type}, f"{where}: {ours['type']} vs {spec_type}"
+    if spec_type == "object":
+        if isinstance(theirs.get("additionalProperties"), dict):  # a map: key -> value
+            assert "properties" not in ours, f"{where}: a map must not list properties"
+            value = theirs["additionalProperties"]
+            assert types_of(ours["additionalProperties"]) - {"null"} == {value["type"]}, where
+            return
+        missing = set(theirs.get("properties", {})) - set(ours.get("properties", {}))
+        assert not missing, f"{where}: missing nested {sorted(missing)}"
+        for name, sub in theirs.get("properties", {}).items():
+            assert_same_shape(ours["properties"][name], sub, f"{where}.{name}")
+    if spec_type == "array":
+        assert_same_shape(ours["items"], theirs["items"], f"{where}[]")
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_types_follow_the_spec(stream: str) -> None:
+    ours = stream_schema(stream)["properties"]
+    for name, theirs in spec_properties(stream).items():
+        if name in EPOCH_FIELDS[stream]:
+            continue
+        assert_same_shape(ours[name], theirs, f"{stream}.{name}")
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_ids_are_strings(stream: str) -> None:
+    ours = stream_schema(stream)["properties"]
+    id_fields = [n for n in spec_properties(stream) if n == "id" or n.endswith("_id")]
+    assert "id" in id_fields
+    for name in id_fields:
+        assert types_of(ours[name]) - {"null"} == {"string"}, f"{stream}.{name}"
+
+
+# --------------------------------------------------------------------------------------
+# entity_fields.py vs spec and schemas
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_epoch_fields_are_the_spec_timestamps_and_date_times(stream: str) -> None:
+    spec = spec_properties(stream)
+    timestamps = {
+        name
+        for name, sub in spec.items()
+        if sub.get("type") == "integer"
+        and (name.endswith("_time") or "unix" in sub.get("description", "").lower())
+    }
+    assert set(EPOCH_FIELDS[stream]) == timestamps
+    ours = stream_schema(stream)["properties"]
+    for name in EPOCH_FIELDS[stream]:
+        assert ours[name]["format"] == "date-time", f"{stream}.{name}"
+        assert types_of(ours[name]) == {"string", "null"}, f"{stream}.{name}"
+    others = [p for p, sub in walk(stream_schema(stream)) if sub.get("format") == "date-time"]
+    assert sorted(others) == sorted(EPOCH_FIELDS[stream])
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_micro_fields_keep_integers_and_get_number_amounts(stream: str) -> None:
+    spec = spec_properties(stream)
+    ours = stream_schema(stream)["properties"]
+    micro_named = {n for n, s in spec.items() if "micro" in n and s.get("type") == "integer"}
+    assert micro_named <= set(MICRO_AMOUNT_FIELDS[stream])
+    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+        assert spec[micro]["type"] == "integer", f"{stream}.{micro}"
+        assert types_of(ours[micro]) == {"integer", "null"}, f"{stream}.{micro}"
+        assert amount == micro.removesuffix("_in_micro_currency").removesuffix("_amount") + (
+            "_amount"
+        )
+        assert types_of(ours[amount]) == {"number", "null"}, f"{stream}.{amount}"
+        assert "÷ 1,000,000" in ours[amount]["description"]
+        assert "ad account's currency" in ours[amount]["description"]
+
+
+def test_known_micro_and_epoch_fields() -> None:
+    assert MICRO_AMOUNT_FIELDS["campaigns"] == {
+        "daily_spend_cap": "daily_spend_cap_amount",
+        "lifetime_spend_cap": "lifetime_spend_cap_amount",
+    }
+    assert MICRO_AMOUNT_FIELDS["ad_groups"] == {
+        "budget_in_micro_currency": "budget_amount",
+        "bid_in_micro_currency": "bid_amount",
+    }
+    assert {"created_time", "updated_time"} <= set(EPOCH_FIELDS["pin_promotions"])
+
+
+# --------------------------------------------------------------------------------------
+# Transformed fixture records validate against the stream schemas
+# --------------------------------------------------------------------------------------
+
+
+def epoch_to_iso(value: int | None) -> str | None:
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc).isoformat()
+
+
+def micro_to_amount(value: int | None) -> Decimal | None:
+    return None if value is None else Decimal(value) / MICROS_PER_UNIT
+
+
+def transform(stream: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Reference transformation (the tap has its own implementation)."""
+    out = dict(record)
+    for name in EPOCH_FIELDS[stream]:
+        if name in out:
+            out[name] = epoch_to_iso(out[name])
+    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+        if micro in out:
+            out[amount] = micro_to_amount(out[micro])
+    return out
+
+
+def fixture_records(stream: str) -> list[dict[str, Any]]:
+    return [
+        transform(stream, item)
+        for name in STREAM_FIXTURES[stream]
+        for item in load_fixture(name)["items"]
+    ]
+
+
+def test_reference_transformation() -> None:
+    assert epoch_to_iso(1704164645) == "2024-01-02T03:04:05+00:00"
+    assert micro_to_amount(25_000_000) == Decimal(25)
+    assert micro_to_amount(1_234_567) == Decimal("1.234567")
+    assert micro_to_amount(None) is None
+
+
+def unmapped_keys(value: Any, schema: dict[str, Any], where: str) -> list[str]:
+    """Keys singer-sdk's conformance would drop (object schemas with properties)."""
+    found: list[str] = []
+    if isinstance(value, dict) and "properties" in schema:
+        for key, item in value.items():
+            if key not in schema["properties"]:
+                if not schema.get("additionalProperties"):
+                    found.append(f"{where}.{key}")
+                continue
+            found += unmapped_keys(item, schema["properties"][key], f"{where}.{key}")
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            found += unmapped_keys(item, schema["items"], f"{where}[{index}]")
+    return found
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_transformed_fixtures_validate_against_the_stream_schema(stream: str) -> None:
+    schema = stream_schema(stream)
+    validator = Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
+    records = fixture_records(stream)
+    assert records
+    for record in records:
+        errors = sorted(validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+        assert not errors, f"{stream} {record['id']}: {[e.message for e in errors]}"
+        assert not unmapped_keys(record, schema, stream)
+    seen = {key for record in records for key in record}
+    never = set(schema["properties"]) - seen
+    assert not never, f"{stream}: schema properties no fixture record has: {sorted(never)}"
+
+
+def test_transformed_values() -> None:
+    campaigns = {c["id"]: c for c in fixture_records("campaigns")}
+    first = campaigns["626000000201"]
+    assert first["created_time"] == "2024-01-02T03:04:05+00:00"
+    assert first["daily_spend_cap"] == 25_000_000
+    assert first["daily_spend_cap_amount"] == Decimal(25)
+    assert first["lifetime_spend_cap_amount"] is None
+    assert campaigns["626000000202"]["lifetime_spend_cap_amount"] == Decimal("1.234567")
+    groups = {g["id"]: g for g in fixture_records("ad_groups")}
+    assert groups["2680000000302"]["bid_amount"] == Decimal("1.234567")
+    assert groups["2680000000302"]["budget_amount"] == Decimal(10)
+    nested = groups["2680000000302"]["optimization_goal_metadata"]
+    assert nested["conversion_tag_v3_goal_metadata"]["cpa_goal_value_in_micro_currency"] == (
+        "15000000"
+    )
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_schema_rejects_untransformed_epochs(stream: str) -> None:
+    validator = Draft7Validator(stream_schema(stream))
+    raw = load_fixture(STREAM_FIXTURES[stream][0])["items"][0]
+    assert any(e.path and e.path[0] == "created_time" for e in validator.iter_errors(raw))
