@@ -1,0 +1,234 @@
+"""Async report flow: request validation, jobs rendered in background threads, pre-signed-looking
+download links that expire."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .common import ASYNC_COLUMNS, bad_request, parse_date
+from .delivery import LEVEL_KIND
+from .render import render_report
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+LEVELS = (
+    "ADVERTISER", "ADVERTISER_TARGETING", "CAMPAIGN", "CAMPAIGN_TARGETING", "AD_GROUP",
+    "AD_GROUP_TARGETING", "PIN_PROMOTION", "PIN_PROMOTION_TARGETING", "KEYWORD", "PRODUCT_GROUP",
+    "PRODUCT_GROUP_TARGETING", "PRODUCT_ITEM", "PRODUCT_ITEM_TARGETING",
+)  # fmt: skip
+GRANULARITIES = ("TOTAL", "DAY", "HOUR", "WEEK", "MONTH")
+WINDOW_DAYS = (0, 1, 7, 14, 30, 60)
+MAX_BACK_DAYS = 914
+MAX_SPAN_DAYS = 186
+
+
+def _check_dates(body: dict, today: date, granularity: str) -> tuple[date, date]:
+    start = parse_date(body["start_date"], "start_date")
+    end = parse_date(body["end_date"], "end_date")
+    if end < start:
+        raise bad_request("end_date must be on or after start_date.")
+    if granularity == "HOUR":
+        raise bad_request("HOUR granularity is not supported by the simulator.")
+    if (end - start).days + 1 > MAX_SPAN_DAYS:
+        raise bad_request(f"Date range exceeds {MAX_SPAN_DAYS} days.")
+    if start < today - timedelta(days=MAX_BACK_DAYS):
+        raise bad_request(f"start_date cannot be more than {MAX_BACK_DAYS} days in the past.")
+    return start, end
+
+
+def _check_columns(columns: object) -> list[str]:
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+        raise bad_request("columns must be a non-empty array of column names.")
+    unknown = [c for c in columns if c not in ASYNC_COLUMNS]
+    if unknown:
+        raise bad_request(f"Invalid columns: {', '.join(unknown)}")
+    return list(columns)
+
+
+def _check_enum(body: dict, name: str, allowed: tuple, default=None):
+    value = body.get(name, default)
+    if value not in allowed:
+        raise bad_request(f"Invalid {name}: {value!r}")
+    return value
+
+
+def _check_filters(body: dict) -> dict[str, list[str]]:
+    filters = {}
+    for name in ("campaign_ids", "ad_group_ids", "ad_ids"):
+        ids = body.get(name)
+        if ids is not None:
+            if not isinstance(ids, list) or not 1 <= len(ids) <= 500:
+                raise bad_request(f"{name} must be an array of 1 to 500 ids.")
+            filters[name] = [str(i) for i in ids]
+    return filters
+
+
+def validate(body: object, today: date) -> dict:
+    """Validate an AdsAnalyticsCreateAsyncRequest; return the normalized request."""
+    if not isinstance(body, dict):
+        raise bad_request("Request body must be a JSON object.")
+    for name in ("start_date", "end_date", "granularity", "level", "columns"):
+        if name not in body:
+            raise bad_request(f"Missing required field: {name}")
+    level = _check_enum(body, "level", LEVELS)
+    granularity = _check_enum(body, "granularity", GRANULARITIES)
+    start, end = _check_dates(body, today, granularity)
+    if level not in LEVEL_KIND:
+        raise bad_request(f"Level {level} is not supported by the simulator.")
+    columns = _check_columns(body["columns"])
+    for name in ("click_window_days", "engagement_window_days", "view_window_days"):
+        if name in body:
+            _check_enum(body, name, WINDOW_DAYS)
+    return {
+        "start": start,
+        "end": end,
+        "level": level,
+        "granularity": granularity,
+        "columns": columns,
+        "report_format": _check_enum(body, "report_format", ("JSON", "CSV"), "JSON"),
+        "primary_sort": _check_enum(body, "primary_sort", ("BY_ID", "BY_DATE"), "BY_ID"),
+        "filters": _check_filters(body),
+    }
+
+
+@dataclass
+class ReportJob:
+    token: str
+    account_id: str
+    request: dict
+    created_at: float
+    file_id: str
+    path: Path | None = None
+    size: int | None = None
+    rows: int | None = None
+    render_seconds: float | None = None
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class ReportStore:
+    def __init__(
+        self,
+        dataset: Dataset,
+        directory: Path | None,
+        delay: float,
+        url_ttl: float,
+        report_ttl: float,
+    ):
+        self.dataset = dataset
+        self._own_dir = directory is None
+        self.directory = Path(directory or tempfile.mkdtemp(prefix="pinterest-sim-"))
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.delay = delay
+        self.url_ttl = url_ttl
+        self.report_ttl = report_ttl
+        self._lock = threading.Lock()
+        self._jobs: dict[str, ReportJob] = {}
+        self._files: dict[str, ReportJob] = {}
+        self._links: dict[str, tuple[str, float]] = {}  # signature -> (file id, issued_at)
+        self._cache: dict[str, tuple[Path, int, int]] = {}
+        self._serial = 0
+
+    def create(self, account_id: str, body: object) -> ReportJob:
+        request = validate(body, self.dataset.today)
+        with self._lock:
+            self._serial += 1
+            serial = self._serial
+        digest = hashlib.sha256(f"{account_id}|{serial}|{time.time()}".encode()).hexdigest()
+        job = ReportJob(
+            f"sim-report-{serial}-{digest[:16]}",
+            account_id,
+            request,
+            time.time(),
+            f"{serial:06d}{digest[16:32]}",
+        )
+        with self._lock:
+            self._jobs[job.token] = job
+            self._files[job.file_id] = job
+        threading.Thread(
+            target=self._render, args=(job,), daemon=True, name=f"sim-report-{serial}"
+        ).start()
+        return job
+
+    def _render(self, job: ReportJob) -> None:
+        r = job.request
+        key = json.dumps(
+            [
+                job.account_id,
+                self.dataset.version,
+                {**r, "start": str(r["start"]), "end": str(r["end"])},
+            ],
+            sort_keys=True,
+        )
+        started = time.perf_counter()
+        try:
+            with self._lock:
+                cached = self._cache.get(key)
+            if cached is not None:
+                job.path, job.size, job.rows = cached
+            else:
+                path = self.directory / f"{job.file_id}.txt"
+                rows, size = render_report(self.dataset, path, job.account_id, r)
+                job.path, job.size, job.rows = path, size, rows
+                with self._lock:
+                    self._cache[key] = (path, size, rows)
+        except Exception as exc:  # surfaced as report_status FAILED
+            job.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            job.render_seconds = time.perf_counter() - started
+            job.done.set()
+
+    def get(self, account_id: str, token: str) -> ReportJob | None:
+        with self._lock:
+            job = self._jobs.get(token)
+        return job if job is not None and job.account_id == account_id else None
+
+    def status(self, job: ReportJob) -> str:
+        now = time.time()
+        if now - job.created_at > self.report_ttl:
+            return "EXPIRED"
+        if not job.done.is_set() or now - job.created_at < self.delay:
+            return "IN_PROGRESS"
+        return "FAILED" if job.error else "FINISHED"
+
+    def sign(self, job: ReportJob, root_url: str) -> str:
+        """A fresh pre-signed-looking URL for the job's file, valid ``url_ttl`` seconds."""
+        issued = time.time()
+        signature = hashlib.sha256(f"{job.file_id}|{issued}|sim".encode()).hexdigest()
+        with self._lock:
+            self._links[signature] = (job.file_id, issued)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(issued))
+        return (
+            f"{root_url}/_files/{job.file_id}/metrics_report.txt"
+            f"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=FAKESIMULATOR%2F{stamp[:8]}"
+            f"%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date={stamp}"
+            f"&X-Amz-Expires={int(self.url_ttl)}&X-Amz-SignedHeaders=host"
+            f"&X-Amz-Signature={signature}"
+        )
+
+    def resolve(self, file_id: str, signature: str | None) -> tuple[ReportJob | None, bool]:
+        """``(job, expired)``; job is None when the link is unknown or does not match."""
+        with self._lock:
+            link = self._links.get(signature or "")
+            job = self._files.get(file_id)
+        if link is None or job is None or link[0] != file_id or job.path is None:
+            return None, False
+        return job, time.time() - link[1] > self.url_ttl
+
+    def jobs(self) -> list[ReportJob]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def close(self) -> None:
+        if self._own_dir:
+            shutil.rmtree(self.directory, ignore_errors=True)
