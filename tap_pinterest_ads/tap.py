@@ -67,6 +67,15 @@ class TapPinterestAds(Tap):
             logger=self.logger,
         )
 
+    def sync_all(self) -> None:
+        """Resolve the ad accounts (and so the token) before any stream starts.
+
+        Full-table streams announce ACTIVATE_VERSION as they start; a run that dies on its
+        credentials must fail before that, or the target would soft-delete every row.
+        """
+        self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
+        super().sync_all()
+
     def discover_streams(self) -> list[Stream]:
         """Every stream the tap offers."""
         return [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
