@@ -62,6 +62,26 @@ class PinterestStream(RESTStream):
             params["bookmark"] = next_page_token
         return params
 
+    def request_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, t.Any] | None = None,
+        json: dict[str, t.Any] | None = None,
+    ) -> t.Any:
+        """One API call outside paging (report create and poll), with the same auth,
+        retries and error policy as every list request."""
+        request = self.build_prepared_request(
+            method=method,
+            url=f"{self.url_base}{path}",
+            params=params,
+            json=json,
+            headers=self.http_headers,
+        )
+        response = self.request_decorator(self._request)(request, None)
+        return response.json()
+
     # Retries -----------------------------------------------------------------------------
 
     def backoff_max_tries(self) -> int:

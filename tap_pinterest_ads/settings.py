@@ -13,6 +13,13 @@ import re
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_pinterest_ads.reports.columns import (
+    PassThrough,
+    UnknownReportColumn,
+    resolve_report_columns,
+)
+from tap_pinterest_ads.reports.records import Attribution
+
 DEFAULT_API_URL = "https://api.pinterest.com/v5"
 ATTRIBUTION_WINDOWS = (0, 1, 7, 14, 30, 60)
 _DIGITS = re.compile(r"^\d{1,18}$")
@@ -87,6 +94,47 @@ CONFIG_SCHEMA = th.PropertiesList(
             "arriving for days after an ad is shown."
         ),
     ),
+    _window("click_window_days", 30, "Click"),
+    _window("engagement_window_days", 30, "Engagement"),
+    _window("view_window_days", 1, "View"),
+    th.Property(
+        "conversion_report_time",
+        th.StringType,
+        default="TIME_OF_AD_ACTION",
+        allowed_values=["TIME_OF_AD_ACTION", "TIME_OF_CONVERSION"],
+        description="Date conversions are reported on: the ad action's or the conversion's.",
+    ),
+    th.Property(
+        "report_columns",
+        th.ArrayType(th.StringType),
+        default=[],
+        description=(
+            "Further Pinterest async report columns (e.g. TOTAL_WEB_SESSIONS) added to the "
+            "delivery stream as lower-case fields; checked against the official column list."
+        ),
+    ),
+    th.Property(
+        "report_format",
+        th.StringType,
+        default="JSON",
+        allowed_values=["JSON", "CSV"],
+        description="Format Pinterest renders delivery reports in; both are stream-parsed.",
+    ),
+    th.Property(
+        "report_timeout_seconds",
+        th.IntegerType,
+        default=1800,
+        description="Deadline for one report to be built, from its creation; then the run fails.",
+    ),
+    th.Property(
+        "max_reports_in_flight",
+        th.IntegerType,
+        default=20,
+        description=(
+            "Reports created ahead of the one being read, across ad accounts, so a run "
+            "takes about one report's latency rather than their sum."
+        ),
+    ),
     th.Property(
         "api_url",
         th.StringType,
@@ -139,6 +187,11 @@ class Settings:
     request_timeout: int
     max_retries: int
     max_rate_limit_wait: int
+    attribution: Attribution
+    report_columns: tuple[PassThrough, ...]
+    report_format: str
+    report_timeout: int
+    max_reports_in_flight: int
 
     @classmethod
     def from_config(cls, config: dict, *, strict: bool = True) -> Settings:
@@ -149,7 +202,13 @@ class Settings:
         lookback = config.get("lookback_days", 5)
         if not isinstance(lookback, int) or lookback < 0:
             errors.append(f"lookback_days must be a whole number ≥ 0, got {lookback!r}")
-        for name in ("request_timeout_seconds", "max_retries"):
+        report_columns = _resolve_report_columns(config.get("report_columns") or [], errors)
+        for name in (
+            "request_timeout_seconds",
+            "max_retries",
+            "report_timeout_seconds",
+            "max_reports_in_flight",
+        ):
             value = config.get(name, 1)
             if not isinstance(value, int) or value < 1:
                 errors.append(f"{name} must be a whole number ≥ 1, got {value!r}")
@@ -165,6 +224,18 @@ class Settings:
             request_timeout=int(config.get("request_timeout_seconds", 120)),
             max_retries=int(config.get("max_retries", 8)),
             max_rate_limit_wait=int(config.get("max_rate_limit_wait_seconds", 600)),
+            attribution=Attribution(
+                click_window_days=int(config.get("click_window_days", 30)),
+                engagement_window_days=int(config.get("engagement_window_days", 30)),
+                view_window_days=int(config.get("view_window_days", 1)),
+                conversion_report_time=str(
+                    config.get("conversion_report_time", "TIME_OF_AD_ACTION")
+                ),
+            ),
+            report_columns=report_columns,
+            report_format=str(config.get("report_format", "JSON")),
+            report_timeout=int(config.get("report_timeout_seconds", 1800)),
+            max_reports_in_flight=int(config.get("max_reports_in_flight", 20)),
         )
 
 
@@ -190,6 +261,14 @@ def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
         else:
             ids.append(text)
     return tuple(ids)
+
+
+def _resolve_report_columns(names: list, errors: list[str]) -> tuple[PassThrough, ...]:
+    try:
+        return resolve_report_columns(names)
+    except UnknownReportColumn as exc:
+        errors.append(str(exc))
+        return ()
 
 
 def _parse_start_date(value: object, errors: list[str]) -> dt.date | None:

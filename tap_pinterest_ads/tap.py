@@ -15,8 +15,11 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from tap_pinterest_ads.auth import PinterestAuthenticator
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.redaction import Redactor
+from tap_pinterest_ads.reports import ReportError
+from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.settings import CONFIG_SCHEMA, Settings
 from tap_pinterest_ads.streams import ENTITY_STREAMS
+from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
 from tap_pinterest_ads.token_store import TokenStore
 
 if t.TYPE_CHECKING:
@@ -78,11 +81,21 @@ class TapPinterestAds(Tap):
 
     def discover_streams(self) -> list[Stream]:
         """Every stream the tap offers."""
-        return [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
+        entity_streams = [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
+        delivery = PinPromotionDeliveryStream(
+            tap=self, schema=build_schema(self.settings.report_columns)
+        )
+        return [*entity_streams, delivery]
 
 
 # Failures we can explain in one line; anything else is a bug and keeps its traceback.
-_EXPLAINED = (TapError, FatalAPIError, RetriableAPIError, requests.RequestException)
+_EXPLAINED = (
+    TapError,
+    ReportError,
+    FatalAPIError,
+    RetriableAPIError,
+    requests.RequestException,
+)
 
 
 def main() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import requests_mock
@@ -13,12 +15,29 @@ ACCOUNT_WITH_ENTITIES = "549000000101"
 ACCOUNTS = ("549000000101", "549000000102", "549000000103")
 EMPTY_PAGE = {"items": [], "bookmark": None}
 
+# A pre-signed storage link, as Pinterest hands out for finished reports.
+DOWNLOAD = "https://pinterest-media-upload.s3.amazonaws.com/async_reporting_v3/fake"
+# Recent enough that a run asks for one report window per account.
+START = dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=2)
+
 CONFIG = {
     "client_id": "fake-client-id",
     "client_secret": "fake-client-secret",
     "refresh_token": "fake-refresh-token-1",
-    "start_date": "2024-01-01",
+    "start_date": START.isoformat(),
 }
+
+
+def catalog_selecting(config: dict, streams: tuple[str, ...]) -> dict:
+    """The tap's discovered catalog with only `streams` selected."""
+    from tap_pinterest_ads.tap import TapPinterestAds  # noqa: PLC0415 - tests import lazily
+
+    catalog = TapPinterestAds(config=config, setup_mapper=False).catalog_dict
+    for entry in catalog["streams"]:
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
+    return catalog
 
 
 def fixture(name: str) -> dict:
@@ -50,3 +69,45 @@ def register(mocker: requests_mock.Mocker) -> None:
         f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}/campaigns?bookmark={campaigns1['bookmark']}",
         json=fixture("campaigns_page2.json"),
     )
+    register_reports(mocker)
+
+
+def report_rows_for(account: str, start: dt.date) -> dict:
+    """The fixture report of the account with entities, its dates moved into the window."""
+    if account != ACCOUNT_WITH_ENTITIES:
+        return {}
+    report = fixture("delivery_report.json")
+    first = min(dt.date.fromisoformat(r["DATE"]) for rows in report.values() for r in rows)
+    shift = start - first
+    for rows in report.values():
+        for row in rows:
+            row["DATE"] = (dt.date.fromisoformat(row["DATE"]) + shift).isoformat()
+    return report
+
+
+def register_reports(mocker: requests_mock.Mocker) -> None:
+    """Create → FINISHED at the first poll → download of the fixture report."""
+    created: dict[str, tuple[str, dt.date]] = {}
+
+    def create(request, context):
+        account = re.search(r"/ad_accounts/(\d+)/", request.path).group(1)
+        token = f"fake-report-{len(created) + 1}"
+        created[token] = (account, dt.date.fromisoformat(request.json()["start_date"]))
+        return {"token": token, "report_status": "IN_PROGRESS", "message": None}
+
+    def status(request, context):
+        token = request.qs["token"][0]
+        return {
+            "report_status": "FINISHED",
+            "url": f"{DOWNLOAD}/{token}/metrics_report.txt?X-Amz-Signature=fake-signature",
+            "size": None,
+        }
+
+    def download(request, context):
+        token = request.path.split("/")[-2]
+        return report_rows_for(*created[token])
+
+    for account in ACCOUNTS:
+        mocker.post(f"{API}/ad_accounts/{account}/reports", json=create)
+        mocker.get(f"{API}/ad_accounts/{account}/reports", json=status)
+    mocker.get(re.compile(re.escape(DOWNLOAD) + r"/.*"), json=download)

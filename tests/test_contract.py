@@ -120,7 +120,9 @@ def test_find_operation_prefers_literal_paths() -> None:
 
 
 def test_every_fixture_file_has_an_endpoint() -> None:
-    assert {p.name for p in FIXTURES.glob("*.json")} == set(FIXTURE_ENDPOINTS)
+    # `*_report.json` files are report downloads from storage: the spec does not describe them.
+    api_fixtures = {p.name for p in FIXTURES.glob("*.json") if not p.name.endswith("_report.json")}
+    assert api_fixtures == set(FIXTURE_ENDPOINTS)
 
 
 @pytest.mark.parametrize("name", sorted(FIXTURE_ENDPOINTS))

@@ -38,8 +38,9 @@ FORBIDDEN = {"code": 29, "message": "You are not permitted to access that resour
 
 
 def run_sync(capsys, **config) -> list[dict]:
-    """Sync every stream with the mock config (plus `config`); the messages written."""
-    TapPinterestAds(config={**mock_api.CONFIG, **config}).sync_all()
+    """Sync the entity streams with the mock config (plus `config`); the messages written."""
+    config = {**mock_api.CONFIG, **config}
+    TapPinterestAds(config=config, catalog=mock_api.catalog_selecting(config, STREAMS)).sync_all()
     return written(capsys)
 
 

@@ -1,0 +1,426 @@
+"""Async report flow as plain objects: create -> poll -> download -> parse, with an injected clock.
+
+Pinterest keeps a finished report for 1 hour and each download URL for 5 minutes, so a URL is
+fetched right after it is obtained and re-polled for when storage refuses it.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any, Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from tap_pinterest_ads.reports import ReportError
+from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
+from tap_pinterest_ads.reports.records import Attribution
+from tap_pinterest_ads.reports.windows import Window
+
+LOGGER = logging.getLogger(__name__)
+
+FINISHED = "FINISHED"
+# Statuses after which the token is useless and the report must be created again.
+RECREATE_STATUSES = frozenset({"FAILED", "EXPIRED", "CANCELLED", "DOES_NOT_EXIST"})
+# Pre-signed storage URLs answer these once the link has lapsed (or was never valid).
+LINK_EXPIRED_STATUSES = frozenset({400, 403, 404})
+_DOWNLOAD_CHUNK = 1 << 20
+# Transfer failures worth another attempt at the same URL.
+_TRANSIENT = (
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+)
+
+
+class ReportFailed(ReportError):  # noqa: N818 - name is part of the API
+    """The report could not be produced within the allowed number of creations."""
+
+
+class ReportTimeout(ReportError):  # noqa: N818 - name is part of the API
+    """The report was not ready before the deadline."""
+
+
+class ReportDownloadFailed(ReportError):  # noqa: N818 - name is part of the API
+    """The report file could not be downloaded completely."""
+
+
+class ReportApi(Protocol):
+    """The two report endpoints, called through the tap's authenticated, retrying session."""
+
+    def create_report(self, ad_account_id: str, body: dict) -> dict:
+        """POST /ad_accounts/{id}/reports -> {token, report_status, message}."""
+
+    def get_report(self, ad_account_id: str, token: str) -> dict:
+        """GET /ad_accounts/{id}/reports?token= -> {report_status, url, size}."""
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    monotonic = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+
+
+def redact_url(url: str | None) -> str:
+    """Scheme, host and path only: the query of a pre-signed URL is its credential."""
+    if not url:
+        return "<no url>"
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    suffix = "?<redacted>" if parts.query else ""
+    return f"{parts.scheme}://{host}{parts.path}{suffix}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportRequest:
+    """One async report request (`AdsAnalyticsCreateAsyncRequest`)."""
+
+    ad_account_id: str
+    start_date: date
+    end_date: date
+    columns: tuple[str, ...]
+    level: str = "PIN_PROMOTION"
+    granularity: str = "DAY"
+    click_window_days: int = 30
+    engagement_window_days: int = 30
+    view_window_days: int = 1
+    conversion_report_time: str = "TIME_OF_AD_ACTION"
+    report_format: str = "JSON"
+    targeting_types: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "targeting_types", tuple(self.targeting_types))
+        if self.report_format not in ("JSON", "CSV"):
+            raise ValueError(f"report_format must be JSON or CSV, got {self.report_format!r}")
+        if self.end_date < self.start_date:
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
+
+    @property
+    def window(self) -> str:
+        return str(Window(self.start_date, self.end_date))
+
+    @property
+    def attribution(self) -> Attribution:
+        return Attribution(
+            click_window_days=self.click_window_days,
+            engagement_window_days=self.engagement_window_days,
+            view_window_days=self.view_window_days,
+            conversion_report_time=self.conversion_report_time,
+        )
+
+    def body(self) -> dict[str, Any]:
+        """JSON body of POST /ad_accounts/{ad_account_id}/reports."""
+        body: dict[str, Any] = {
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat(),
+            "granularity": self.granularity,
+            "level": self.level,
+            "columns": list(self.columns),
+            "click_window_days": self.click_window_days,
+            "engagement_window_days": self.engagement_window_days,
+            "view_window_days": self.view_window_days,
+            "conversion_report_time": self.conversion_report_time,
+            "report_format": self.report_format,
+        }
+        if self.targeting_types:
+            body["targeting_types"] = list(self.targeting_types)
+        return body
+
+
+def _no_auth(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+    # A request-level auth callable also stops requests from applying session auth or ~/.netrc;
+    # storage rejects a second credential next to the URL signature.
+    prepared.headers.pop("Authorization", None)
+    return prepared
+
+
+class _AttemptError(Exception):
+    """Internal: one download attempt failed; `fresh_url` says whether to re-poll first."""
+
+    def __init__(self, reason: str, *, fresh_url: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fresh_url = fresh_url
+
+
+class ReportJob:
+    """One report: `submit()` creates it, `wait_for_url()` polls, `download()`, then `rows()`."""
+
+    def __init__(
+        self,
+        request: ReportRequest,
+        api: ReportApi,
+        download_session: requests.Session,
+        clock: Clock,
+        *,
+        poll_initial: float = 1.0,
+        poll_factor: float = 2.0,
+        poll_max: float = 30.0,
+        deadline_seconds: float = 1800,
+        max_creates: int = 3,
+        max_downloads: int = 3,
+        download_timeout: tuple[float, float] = (10.0, 300.0),
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.request = request
+        self._api = api
+        self._session = download_session
+        self._clock = clock
+        self._poll_initial = poll_initial
+        self._poll_factor = poll_factor
+        self._poll_max = poll_max
+        self._deadline_seconds = deadline_seconds
+        self._max_creates = max_creates
+        self._max_downloads = max_downloads
+        self._timeout = download_timeout
+        self._log = logger or LOGGER
+        self.token: str | None = None
+        self.status: str | None = None
+        self.creates = 0
+        self.downloads = 0
+        self._started: float | None = None
+        self._delay = poll_initial
+        self._next_poll = 0.0
+        self._url: str | None = None
+        self._size: int | None = None
+        self._file: IO[bytes] | None = None
+
+    def _where(self) -> str:
+        return f"ad account {self.request.ad_account_id}, window {self.request.window}"
+
+    def submit(self) -> str:
+        """Create the report (POST) and schedule the first poll `poll_initial` seconds later."""
+        response = self._api.create_report(self.request.ad_account_id, self.request.body())
+        self.creates += 1
+        now = self._clock.monotonic()
+        if self._started is None:
+            self._started = now
+        self.status = response.get("report_status")
+        token = response.get("token")
+        if not token:
+            message = str(response.get("message") or "")[:200]
+            raise ReportFailed(
+                f"report for {self._where()} was not accepted "
+                f"(status {self.status}, message {message!r})"
+            )
+        self.token, self._url, self._size = token, None, None
+        self._delay = self._poll_initial
+        self._next_poll = now + self._poll_initial
+        self._log.info("Report requested: %s (creation %d)", self._where(), self.creates)
+        return token
+
+    def wait_for_url(self) -> tuple[str, int | None]:
+        """Poll until FINISHED and return (url, size); recreate failed reports."""
+        if self._url:
+            return self._url, self._size
+        if self.token is None:
+            self.submit()
+        deadline = (self._started or 0.0) + self._deadline_seconds
+        while True:
+            now = self._clock.monotonic()
+            pause = min(self._next_poll, deadline) - now
+            if pause > 0:
+                self._clock.sleep(pause)
+            response = self._api.get_report(self.request.ad_account_id, str(self.token))
+            self.status = status = response.get("report_status")
+            elapsed = self._clock.monotonic() - (self._started or 0.0)
+            self._log.info(
+                "Report %s: ad account %s, window %s, %.0fs elapsed",
+                status, self.request.ad_account_id, self.request.window, elapsed,
+            )  # fmt: skip
+            if status == FINISHED and response.get("url"):
+                size = response.get("size")
+                self._url, self._size = response["url"], int(size) if size else None
+                return self._url, self._size
+            if status in RECREATE_STATUSES and self.creates >= self._max_creates:
+                raise ReportFailed(
+                    f"report for {self._where()} failed: status {status} "
+                    f"after {self.creates} creation(s)"
+                )
+            if elapsed >= self._deadline_seconds:
+                raise ReportTimeout(
+                    f"report for {self._where()} not ready after {elapsed:.0f}s "
+                    f"(last status {status}); raise report_timeout_seconds to wait longer"
+                )
+            if status in RECREATE_STATUSES:
+                self._log.warning("Report %s for %s; creating it again", status, self._where())
+                self.submit()
+                continue
+            self._delay = min(self._delay * self._poll_factor, self._poll_max)
+            self._next_poll = self._clock.monotonic() + self._delay
+
+    def download(self) -> None:
+        """Fetch the finished report into a temporary file and verify it is complete."""
+        self.close()
+        url, size = self.wait_for_url()
+        while True:
+            self.downloads += 1
+            try:
+                self._file = self._fetch(url, size)
+            except _AttemptError as retry:
+                self._log.warning(
+                    "Report download %d/%d for %s failed (%s): %s",
+                    self.downloads, self._max_downloads, self._where(), retry.reason,
+                    redact_url(url),
+                )  # fmt: skip
+                if self.downloads >= self._max_downloads:
+                    raise ReportDownloadFailed(
+                        f"report for {self._where()} could not be downloaded after "
+                        f"{self.downloads} attempt(s): {retry.reason}"
+                    ) from None
+                if retry.fresh_url:
+                    self._url = None  # the next poll is already due: it returns a fresh link
+                    url, size = self.wait_for_url()
+                else:
+                    self._clock.sleep(self._poll_initial)
+            else:
+                self._log.info("Report downloaded for %s from %s", self._where(), redact_url(url))
+                return
+
+    def _fetch(self, url: str, size: int | None) -> IO[bytes]:
+        target = tempfile.TemporaryFile()  # noqa: SIM115 - returned open to the caller
+        try:
+            self._stream_into(target, url, size)
+        except BaseException:
+            target.close()
+            raise
+        target.seek(0)
+        return target
+
+    def _stream_into(self, target: IO[bytes], url: str, size: int | None) -> None:
+        written = 0
+        try:
+            with self._session.get(
+                url, stream=True, timeout=self._timeout, auth=_no_auth
+            ) as response:
+                if response.status_code != 200:
+                    expired = response.status_code in LINK_EXPIRED_STATUSES
+                    raise _AttemptError(
+                        f"storage answered HTTP {response.status_code}", fresh_url=expired
+                    )
+                for chunk in response.iter_content(_DOWNLOAD_CHUNK):
+                    target.write(chunk)
+                    written += len(chunk)
+                encoding = response.headers.get("Content-Encoding", "identity").lower()
+        except _TRANSIENT as exc:
+            # Name only the class: requests' messages quote the signed URL.
+            raise _AttemptError(f"{type(exc).__name__} after {written} bytes") from None
+        # `size` counts stored bytes; a compressed transfer is decoded, so compare only identity.
+        if size and encoding in ("", "identity") and written != size:
+            raise _AttemptError(f"received {written} of {size} bytes")
+        if self.request.report_format == "JSON" and not _ends_with(target, b"}"):
+            raise _AttemptError(f"JSON report ends mid-document after {written} bytes")
+
+    def rows(self) -> Iterator[dict]:
+        """Raw row dicts of the report (upper-case keys), downloading it first if needed.
+
+        The whole file is downloaded and checked (byte count, closing brace) before any row is
+        parsed; rows are then parsed lazily. If the parser still finds the file corrupt before
+        yielding a row, it is downloaded once more. Once rows were yielded a retry would emit
+        them twice, so that raises ReportDownloadFailed: never silent loss, never duplicates.
+        """
+        parse = iter_json_report if self.request.report_format == "JSON" else iter_csv_report
+        retried = False
+        try:
+            if self._file is None:
+                self.download()
+            while True:
+                assert self._file is not None
+                self._file.seek(0)
+                count = 0
+                try:
+                    for count, row in enumerate(parse(self._file), 1):  # noqa: B007
+                        yield row
+                except CorruptReport as exc:
+                    if count or retried or self.downloads >= self._max_downloads:
+                        raise ReportDownloadFailed(
+                            f"report for {self._where()} is corrupt after {count} row(s): {exc}"
+                        ) from exc
+                    self._log.warning("Report for %s is corrupt (%s); downloading again",
+                                      self._where(), exc)  # fmt: skip
+                    retried = True
+                    self.download()
+                else:
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Delete the downloaded temporary file, if any."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> ReportJob:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _ends_with(fileobj: IO[bytes], suffix: bytes) -> bool:
+    fileobj.seek(0, 2)
+    end = fileobj.tell()
+    fileobj.seek(max(0, end - 64))
+    return fileobj.read().rstrip().endswith(suffix)
+
+
+class ReportQueue:
+    """Runs many jobs so a run costs about one report's latency, not their sum.
+
+    Up to `max_in_flight` reports are created ahead; iteration yields (request, job) in input
+    order once the job's URL is ready, and creates the next report when the caller moves on.
+    Consume each job's rows before advancing: a report lives 1 hour after it finishes (a job
+    that waited too long re-creates its report within its `max_creates`).
+    """
+
+    def __init__(
+        self,
+        report_requests: Iterable[ReportRequest],
+        factory: Callable[[ReportRequest], ReportJob],
+        *,
+        max_in_flight: int = 20,
+    ) -> None:
+        if max_in_flight < 1:
+            raise ValueError("max_in_flight must be >= 1")
+        self._requests = report_requests
+        self._factory = factory
+        self._max_in_flight = max_in_flight
+
+    def __iter__(self) -> Iterator[tuple[ReportRequest, ReportJob]]:
+        pending: deque[tuple[ReportRequest, ReportJob]] = deque()
+        source = iter(self._requests)
+
+        def top_up() -> None:
+            while len(pending) < self._max_in_flight:
+                request = next(source, None)
+                if request is None:
+                    return
+                job = self._factory(request)
+                job.submit()
+                pending.append((request, job))
+
+        top_up()
+        while pending:
+            request, job = pending.popleft()
+            job.wait_for_url()
+            yield request, job
+            job.close()
+            top_up()

@@ -1,0 +1,54 @@
+"""JSON Schema (draft-07 style, plain dict) of a delivery report record."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tap_pinterest_ads.reports.columns import (
+    CONTEXT_FIELDS,
+    DIMENSIONS,
+    KEY_FIELDS,
+    METRICS,
+    RATIOS,
+    SUMS,
+    Column,
+    Kind,
+)
+
+_JSON_TYPE = {
+    Kind.DATE: "string",
+    Kind.STRING: "string",
+    Kind.INTEGER: "integer",
+    Kind.MONEY: "number",
+    Kind.NUMBER: "number",
+}
+
+
+def field_kinds(extra_columns: Sequence[Column] = ()) -> dict[str, Kind]:
+    """Every output field of a record, in schema order, with its kind."""
+    kinds: dict[str, Kind] = {"ad_account_id": Kind.STRING}
+    kinds.update((c.field, c.kind) for c in DIMENSIONS)
+    kinds.update(CONTEXT_FIELDS)
+    kinds.update((c.field, c.kind) for c in METRICS)
+    kinds.update((s.field, Kind.INTEGER) for s in SUMS)
+    kinds.update((r.field, Kind.NUMBER) for r in RATIOS)
+    kinds.update((c.field, c.kind) for c in extra_columns)
+    return kinds
+
+
+def _property(kind: Kind, *, key: bool) -> dict[str, Any]:
+    types = [_JSON_TYPE[kind]] if key else [_JSON_TYPE[kind], "null"]
+    prop: dict[str, Any] = {"type": types}
+    if kind is Kind.DATE:
+        prop["format"] = "date"
+    return prop
+
+
+def build_schema(extra_columns: Sequence[Column] = ()) -> dict[str, Any]:
+    """Schema of a record: key fields non-null and required, everything else nullable."""
+    properties = {
+        field: _property(kind, key=field in KEY_FIELDS)
+        for field, kind in field_kinds(extra_columns).items()
+    }
+    return {"type": "object", "properties": properties, "required": list(KEY_FIELDS)}

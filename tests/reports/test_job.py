@@ -1,0 +1,324 @@
+"""ReportJob / ReportQueue: create -> poll -> download -> parse with a fake clock and API."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+import pytest
+import requests
+
+from tap_pinterest_ads.reports.job import (
+    ReportDownloadFailed,
+    ReportFailed,
+    ReportJob,
+    ReportQueue,
+    ReportRequest,
+    ReportTimeout,
+    redact_url,
+)
+
+ACCOUNT = "549755885175"
+URL = (
+    "https://storage.example.test/async_reporting_v3/x/metrics_report.txt?X-Amz-Signature=fake-sig"
+)
+FRESH_URL = "https://storage.example.test/async_reporting_v3/x/metrics_report.txt?X-Amz-Signature=fake-sig-2"
+ROWS = [
+    {"DATE": "2024-01-01", "PIN_PROMOTION_ID": "1", "SPEND_IN_MICRO_DOLLAR": 1200000},
+    {"DATE": "2024-01-02", "PIN_PROMOTION_ID": "1", "IMPRESSION_1": 7},
+    {"DATE": "2024-01-01", "PIN_PROMOTION_ID": "2", "CLICKTHROUGH_1": 3},
+]
+BODY = json.dumps({"1": ROWS[:2], "2": ROWS[2:]}).encode()
+
+
+class FakeClock:
+    """monotonic() only moves when sleep() is called; every sleep is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class FakeApi:
+    """Answers polls from a script (a status, or a full response dict); logs every call."""
+
+    def __init__(self, *polls: str | dict, clock: FakeClock | None = None) -> None:
+        self.polls = list(polls)
+        self.clock = clock
+        self.calls: list[tuple] = []
+        self.created = 0
+
+    def create_report(self, ad_account_id: str, body: dict) -> dict:
+        self.created += 1
+        self.calls.append(("create", ad_account_id, body["start_date"]))
+        return {"token": f"token-{self.created}", "report_status": "IN_PROGRESS", "message": None}
+
+    def get_report(self, ad_account_id: str, token: str) -> dict:
+        when = self.clock.now if self.clock else None
+        assert len(self.calls) < 500, "polled forever"
+        self.calls.append(("get", ad_account_id, token, when))
+        poll = self.polls.pop(0) if len(self.polls) > 1 else self.polls[0]
+        return poll if isinstance(poll, dict) else {"report_status": poll, "url": None}
+
+
+def finished(url: str = URL, size: int | None = len(BODY)) -> dict:
+    return {"report_status": "FINISHED", "url": url, "size": size}
+
+
+def make_request(start: date = date(2024, 1, 1), **overrides) -> ReportRequest:
+    fields = {"ad_account_id": ACCOUNT, "start_date": start, "end_date": date(2024, 1, 31)}
+    fields["columns"] = ("PIN_PROMOTION_ID", "SPEND_IN_MICRO_DOLLAR")
+    return ReportRequest(**(fields | overrides))
+
+
+def make_job(api: FakeApi, clock: FakeClock, session=None, request=None, **options) -> ReportJob:
+    session = session or requests.Session()
+    return ReportJob(request or make_request(), api, session, clock, **options)
+
+
+# --- polling -----------------------------------------------------------------------------
+
+
+def test_in_progress_report_is_polled_on_a_doubling_schedule_capped_at_poll_max():
+    clock = FakeClock()
+    api = FakeApi(*["IN_PROGRESS"] * 7, finished())
+    job = make_job(api, clock)
+
+    assert job.wait_for_url() == (URL, len(BODY))
+    assert clock.sleeps == [1, 2, 4, 8, 16, 30, 30, 30]
+    assert api.created == 1
+
+
+def test_each_poll_logs_one_info_line_with_account_window_status_and_elapsed(caplog):
+    caplog.set_level(logging.INFO, logger="tap_pinterest_ads.reports.job")
+    api = FakeApi("IN_PROGRESS", finished())
+    make_job(api, FakeClock()).wait_for_url()
+
+    polls = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Report ")]
+    polls = [m for m in polls if "elapsed" in m]
+    assert polls == [
+        f"Report IN_PROGRESS: ad account {ACCOUNT}, window 2024-01-01..2024-01-31, 1s elapsed",
+        f"Report FINISHED: ad account {ACCOUNT}, window 2024-01-01..2024-01-31, 3s elapsed",
+    ]
+
+
+def test_failed_report_is_created_again_and_its_new_token_polled_from_the_start():
+    clock = FakeClock()
+    api = FakeApi("IN_PROGRESS", "IN_PROGRESS", "FAILED", "IN_PROGRESS", finished(), clock=clock)
+    job = make_job(api, clock)
+
+    assert job.wait_for_url()[0] == URL
+    assert job.creates == 2
+    tokens = [c[2] for c in api.calls if c[0] == "get"]
+    assert tokens == ["token-1"] * 3 + ["token-2"] * 2
+    assert clock.sleeps == [1, 2, 4, 1, 2]
+
+
+@pytest.mark.parametrize("status", ["FAILED", "EXPIRED", "CANCELLED", "DOES_NOT_EXIST"])
+def test_report_failing_on_every_creation_raises_report_failed_after_max_creates(status):
+    api = FakeApi(status)
+    job = make_job(api, FakeClock(), max_creates=3)
+
+    with pytest.raises(ReportFailed) as error:
+        job.wait_for_url()
+
+    assert api.created == 3
+    assert str(error.value) == (
+        f"report for ad account {ACCOUNT}, window 2024-01-01..2024-01-31 failed: "
+        f"status {status} after 3 creation(s)"
+    )
+
+
+def test_report_still_in_progress_at_the_deadline_raises_report_timeout():
+    clock = FakeClock()
+    job = make_job(FakeApi("IN_PROGRESS"), clock, deadline_seconds=60)
+
+    with pytest.raises(ReportTimeout) as error:
+        job.wait_for_url()
+
+    assert clock.sleeps == [1, 2, 4, 8, 16, 29]  # the last wait is cut to end at the deadline
+    message = str(error.value)
+    assert ACCOUNT in message
+    assert "2024-01-01..2024-01-31" in message
+    assert "60s" in message
+    assert "report_timeout_seconds" in message
+
+
+def test_report_waited_on_after_its_deadline_is_polled_once_before_timing_out():
+    # A queued job may be reached long after creation; its report may well be ready.
+    clock = FakeClock()
+    job = make_job(FakeApi(finished()), clock, deadline_seconds=60)
+    job.submit()
+    clock.now = 500.0
+
+    assert job.wait_for_url()[0] == URL
+    assert clock.sleeps == []
+
+
+def test_request_body_matches_the_create_async_report_schema():
+    request = make_request(columns=["SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1"])
+    assert request.body() == {
+        "start_date": "2024-01-01",
+        "end_date": "2024-01-31",
+        "granularity": "DAY",
+        "level": "PIN_PROMOTION",
+        "columns": ["SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1"],
+        "click_window_days": 30,
+        "engagement_window_days": 30,
+        "view_window_days": 1,
+        "conversion_report_time": "TIME_OF_AD_ACTION",
+        "report_format": "JSON",
+    }
+    targeted = make_request(level="PIN_PROMOTION_TARGETING", targeting_types=["GENDER"])
+    assert targeted.body()["targeting_types"] == ["GENDER"]
+
+
+# --- download ----------------------------------------------------------------------------
+
+
+def test_download_sends_no_authorization_header_even_if_the_session_has_one(requests_mock):
+    requests_mock.get(URL, content=BODY)
+    session = requests.Session()
+    session.headers["Authorization"] = "Bearer fake-token"
+    session.auth = ("fake-user", "fake-password")
+    job = make_job(FakeApi(finished()), FakeClock(), session=session)
+
+    assert list(job.rows()) == ROWS
+    assert "Authorization" not in requests_mock.request_history[-1].headers
+
+
+def test_expired_link_is_replaced_by_polling_again_for_a_fresh_url(requests_mock):
+    requests_mock.get(URL, status_code=403, text="<Error>Request has expired</Error>")
+    requests_mock.get(FRESH_URL, content=BODY)
+    clock = FakeClock()
+    api = FakeApi(finished(URL), finished(FRESH_URL), clock=clock)
+    job = make_job(api, clock)
+
+    assert list(job.rows()) == ROWS
+    assert [c[3] for c in api.calls if c[0] == "get"] == [1.0, 1.0]  # re-polled at once
+    assert [r.url for r in requests_mock.request_history] == [URL, FRESH_URL]
+
+
+def test_truncated_download_is_retried(requests_mock):
+    requests_mock.get(URL, [{"content": BODY[:-20]}, {"content": BODY}])
+    job = make_job(FakeApi(finished()), FakeClock())
+
+    assert list(job.rows()) == ROWS
+    assert job.downloads == 2
+
+
+def test_download_shorter_than_the_reported_size_is_retried_even_if_it_parses(requests_mock):
+    # A CSV cut at a line boundary parses fine; only the byte count shows rows are missing.
+    full = b"DATE,PIN_PROMOTION_ID\n2024-01-01,1\n2024-01-02,1\n"
+    requests_mock.get(URL, [{"content": full[:-13]}, {"content": full}])
+    request = make_request(report_format="CSV")
+    job = make_job(FakeApi(finished(size=len(full))), FakeClock(), request=request)
+
+    assert len(list(job.rows())) == 2
+    assert job.downloads == 2
+
+
+def test_broken_transfer_is_retried(requests_mock):
+    requests_mock.get(URL, [{"exc": requests.exceptions.ChunkedEncodingError}, {"content": BODY}])
+    job = make_job(FakeApi(finished()), FakeClock())
+
+    assert list(job.rows()) == ROWS
+    assert job.downloads == 2
+
+
+def test_json_cut_at_a_row_boundary_is_retried_when_the_api_gave_no_size(requests_mock):
+    requests_mock.get(URL, [{"content": BODY[: BODY.index(b"]") + 1]}, {"content": BODY}])
+    job = make_job(FakeApi(finished(size=None)), FakeClock())
+
+    assert list(job.rows()) == ROWS
+
+
+def test_download_failing_every_attempt_raises_without_the_signed_url(requests_mock, caplog):
+    requests_mock.get(URL, content=BODY[:-1])
+    job = make_job(FakeApi(finished()), FakeClock(), max_downloads=3)
+
+    with pytest.raises(ReportDownloadFailed) as error:
+        list(job.rows())
+
+    assert len(requests_mock.request_history) == 3
+    assert "after 3 attempt(s)" in str(error.value)
+    assert "fake-sig" not in str(error.value)
+    assert "fake-sig" not in caplog.text
+    assert "metrics_report.txt?<redacted>" in caplog.text
+
+
+def test_corrupt_report_found_before_any_row_is_downloaded_again(requests_mock):
+    corrupt = b'{"1": [{"DATE" "2024-01-01"}]}'  # right size and closing brace, bad JSON
+    requests_mock.get(URL, [{"content": corrupt}, {"content": BODY}])
+    job = make_job(FakeApi(finished(size=None)), FakeClock())
+
+    assert list(job.rows()) == ROWS
+    assert job.downloads == 2
+
+
+def test_corrupt_report_found_after_rows_were_yielded_fails_rather_than_duplicate(requests_mock):
+    corrupt = b'{"1": [{"PIN_PROMOTION_ID": "1"}, {"PIN_PROMOTION_ID" "2"}]}'
+    requests_mock.get(URL, content=corrupt)
+    job = make_job(FakeApi(finished(size=None)), FakeClock())
+    rows = job.rows()
+
+    assert next(rows) == {"PIN_PROMOTION_ID": "1"}
+    with pytest.raises(ReportDownloadFailed, match="corrupt after 1 row"):
+        next(rows)
+    assert job.downloads == 1
+
+
+def test_csv_report_rows_are_parsed_with_numbers_converted(requests_mock):
+    requests_mock.get(URL, content=b"DATE,PIN_PROMOTION_ID,IMPRESSION_1\n2024-01-01,12,0\n")
+    job = make_job(
+        FakeApi(finished(size=None)), FakeClock(), request=make_request(report_format="CSV")
+    )
+
+    assert list(job.rows()) == [{"DATE": "2024-01-01", "PIN_PROMOTION_ID": 12, "IMPRESSION_1": 0}]
+
+
+def test_redact_url_keeps_host_and_path_and_drops_the_signature():
+    assert redact_url(URL) == (
+        "https://storage.example.test/async_reporting_v3/x/metrics_report.txt?<redacted>"
+    )
+    assert redact_url("https://user:fake-password@host.test/a") == "https://host.test/a"
+
+
+# --- queue -------------------------------------------------------------------------------
+
+
+def queue_requests(count: int) -> list[ReportRequest]:
+    return [make_request(start=date(2024, 1, day)) for day in range(1, count + 1)]
+
+
+def test_queue_creates_every_report_before_the_first_poll():
+    clock = FakeClock()
+    api = FakeApi(finished(), clock=clock)
+    queue = ReportQueue(queue_requests(5), lambda r: make_job(api, clock, request=r))
+
+    yielded = [request.start_date.day for request, _job in queue]
+
+    assert [c[0] for c in api.calls[:6]] == ["create"] * 5 + ["get"]
+    assert yielded == [1, 2, 3, 4, 5]
+    assert clock.sleeps == [1]  # later reports were ready by the time they were polled
+
+
+def test_queue_keeps_at_most_max_in_flight_reports_and_tops_up_as_jobs_are_consumed():
+    clock = FakeClock()
+    api = FakeApi(finished(), clock=clock)
+    queue = iter(
+        ReportQueue(queue_requests(3), lambda r: make_job(api, clock, request=r), max_in_flight=2)
+    )
+
+    next(queue)
+    assert [c[0] for c in api.calls] == ["create", "create", "get"]
+    next(queue)
+    assert [c[0] for c in api.calls] == ["create", "create", "get", "create", "get"]
