@@ -9,7 +9,12 @@ export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export MELTANO_CLI_DISABLE_VERSION_CHECK := true
 
-.PHONY: setup test unit lint format demo clean
+MELTANO_VERSION := 4.4.1
+MELTANO := $(MELTANO_VENV)/bin/meltano
+# `meltano install` again only when the plugin definitions or the tap's dependencies change.
+MELTANO_STAMP := .meltano/.plugins-installed
+
+.PHONY: setup test unit lint format demo meltano-setup reporting-view e2e clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,6 +36,30 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+e2e: setup
+	$(VENV)/bin/pytest -m e2e
+
+# Meltano in its own venv (it pins SQLAlchemy 2.0 and friends), then the plugins of meltano.yml
+# into .meltano/ (PyPI only: every plugin is fully specified, Meltano Hub is never asked).
+$(MELTANO): | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(MELTANO_VENV)
+	$(UV) pip install --quiet --python $(MELTANO_VENV)/bin/python meltano==$(MELTANO_VERSION)
+
+$(MELTANO_STAMP): meltano.yml pyproject.toml | $(MELTANO)
+	$(MELTANO) install
+	@touch $@
+
+meltano-setup: $(MELTANO_STAMP)
+
+# Offline demo: the local API simulator -> both jobs -> DuckDB file, then what landed.
+demo: setup meltano-setup
+	$(VENV)/bin/python scripts/demo.py
+
+# CREATE OR REPLACE the reporting view(s) of reporting/ in PostgreSQL, e.g.
+#   make reporting-view PG_URL=postgresql://user:pass@host:5432/warehouse
+reporting-view: setup
+	$(VENV)/bin/python scripts/create_reporting_view.py "$(PG_URL)"
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(MELTANO_VENV) .meltano output .pytest_cache

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit, urlunsplit
-
-_SIGNED_QUERY = re.compile(r"(?i)(signature|credential|security-token|token)=[^&\s]+")
-
 
 class Redactor:
     """Replaces every known secret value in a text with `***`."""
@@ -24,10 +19,3 @@ class Redactor:
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
         return text
-
-
-def redact_url(url: str) -> str:
-    """Drop the signature of a pre-signed download URL, keeping where it points."""
-    parts = urlsplit(url)
-    query = _SIGNED_QUERY.sub(lambda m: f"{m.group(1)}=***", parts.query)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
