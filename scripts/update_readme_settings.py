@@ -1,6 +1,6 @@
 """Regenerate the README's settings table from `tap-pinterest-ads --about --format=json`.
 
-Run: `.venv/bin/python scripts/update_readme_settings.py` (tests/test_readme.py checks it is current).
+Run `.venv/bin/python scripts/update_readme_settings.py`; tests/test_readme.py checks it is current.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
 
 def settings_table() -> str:
     about = json.loads(
-        subprocess.run(  # noqa: S603 - our own console script
+        subprocess.run(
             [sys.executable, "-m", "tap_pinterest_ads", "--about", "--format=json"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     )
     rows = ["| setting | type | default | secret | description |", "|---|---|---|---|---|"]

@@ -1,0 +1,322 @@
+"""Both Meltano jobs of the repo's meltano.yml into target-postgres on a real PostgreSQL server.
+
+The runs build on each other (module fixtures, in this order): Meta Refresh; Delivery Import;
+a second Delivery Import (upsert + lookback); a campaign removed from the API and Meta Refresh
+again (soft delete); then the reporting view on top of all of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import decimal
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+
+import psycopg
+import pytest
+
+from tests.e2e.conftest import (
+    DELIVERY_TABLE,
+    LOOKBACK_DAYS,
+    META_TABLES,
+    REPO,
+    SCHEMA,
+    MeltanoRunner,
+    ReportRequest,
+    expected_delivery,
+    expected_entities,
+    micro,
+    report_requests,
+)
+from tests.postgres import PostgresServer
+from tests.simulator import Dataset, Simulator
+
+pytestmark = pytest.mark.e2e
+
+DELIVERY_STATE_ID = "dev:tap-pinterest-ads--delivery-to-target-postgres"
+KEY = ("date", "ad_account_id", "pin_promotion_id")
+
+
+def query(postgres: PostgresServer, sql: str, *params: object) -> list[tuple]:
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def tables(postgres: PostgresServer) -> set[str]:
+    rows = query(
+        postgres, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", SCHEMA
+    )
+    return {name for (name,) in rows}
+
+
+def delivery_keys(postgres: PostgresServer) -> list[tuple[str, str, str]]:
+    rows = query(
+        postgres, f"SELECT date, ad_account_id, pin_promotion_id FROM {SCHEMA}.{DELIVERY_TABLE}"
+    )
+    return [(d.isoformat(), account, promotion) for d, account, promotion in rows]
+
+
+@dataclasses.dataclass
+class DeliveryRun:
+    requests: list[ReportRequest]
+    started: dt.datetime  # UTC, naive like the _sdc_* columns
+
+
+def run_delivery(meltano: MeltanoRunner, simulator: Simulator) -> DeliveryRun:
+    mark = len(simulator.requests)
+    started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    meltano("run", "pinterest-ads-delivery-import")
+    return DeliveryRun(report_requests(simulator, since=mark), started)
+
+
+# --------------------------------------------------------------------------- the runs
+@pytest.fixture(scope="module")
+def meta_run(meltano: MeltanoRunner) -> None:
+    meltano("run", "pinterest-ads-meta-refresh")
+
+
+@pytest.fixture(scope="module")
+def first_delivery(
+    delivery_stream: str, meltano: MeltanoRunner, simulator: Simulator
+) -> DeliveryRun:
+    return run_delivery(meltano, simulator)
+
+
+@pytest.fixture(scope="module")
+def second_delivery(
+    first_delivery: DeliveryRun, meltano: MeltanoRunner, simulator: Simulator
+) -> tuple[DeliveryRun, dict[str, dt.date]]:
+    """The bookmarks left by the first run, then the second run."""
+    bookmarks = bookmarks_by_account(meltano.state(DELIVERY_STATE_ID), simulator.dataset)
+    return run_delivery(meltano, simulator), bookmarks
+
+
+@pytest.fixture(scope="module")
+def removed_campaign(meta_run: None, meltano: MeltanoRunner, simulator: Simulator) -> str:
+    """A campaign that disappears from the API, then the next Meta Refresh."""
+    account = simulator.dataset.account_ids[0]
+    campaign_id = simulator.dataset.all_ids("campaign", account)[1]
+    simulator.remove_entity("campaign", campaign_id)
+    meltano("run", "pinterest-ads-meta-refresh")
+    return campaign_id
+
+
+def bookmarks_by_account(state: dict, dataset: Dataset) -> dict[str, dt.date]:
+    """Bookmark per ad account: per partition when the state has them, else the stream's."""
+    stream_state = state.get("bookmarks", {}).get("pin_promotion_delivery", {})
+    found: dict[str, dt.date] = {}
+    for partition in stream_state.get("partitions", []):
+        account = partition.get("context", {}).get("ad_account_id")
+        if account and partition.get("replication_key_value"):
+            found[account] = dt.date.fromisoformat(str(partition["replication_key_value"])[:10])
+    if not found and stream_state.get("replication_key_value"):
+        day = dt.date.fromisoformat(str(stream_state["replication_key_value"])[:10])
+        found = dict.fromkeys(dataset.account_ids, day)
+    assert found, f"no delivery bookmark in the state: {state}"
+    return found
+
+
+# --------------------------------------------------------------------------- meta
+def test_meta_refresh_loads_every_entity_into_the_aliased_tables(
+    meta_run: None, postgres: PostgresServer, dataset: Dataset
+) -> None:
+    present = tables(postgres)
+    assert set(META_TABLES.values()) <= present
+    # The stream-map aliases name the tables; the stream names do not appear.
+    assert not {"campaigns", "ad_groups", "pin_promotions", "ad_accounts"} & present
+    for kind, table in META_TABLES.items():
+        everything = expected_entities(dataset, kind, include_removed=True)
+        current = expected_entities(dataset, kind, include_removed=False)
+        statuses = {e["status"] for e in everything}
+        assert len(statuses) > 2, "the dataset should hold entities of several statuses"
+        rows = query(
+            postgres,
+            f"SELECT id, name, status, _sdc_deleted_at, _sdc_table_version FROM {SCHEMA}.{table}",
+        )
+        assert sorted(r[0] for r in rows) == sorted(e["id"] for e in everything), table
+        assert sum(r[3] is None for r in rows) == len(current), table
+        names = {e["id"]: e["name"] for e in everything}
+        assert all(name == names[eid] for eid, name, *_ in rows), table
+        assert all(version is not None for *_, version in rows), "ACTIVATE_VERSION stamps rows"
+        pkey = query(
+            postgres,
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+            "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
+            f"{SCHEMA}.{table}",
+        )
+        assert pkey == [("id",)], table
+
+
+def test_removed_campaign_is_soft_deleted_by_the_next_meta_refresh(
+    removed_campaign: str, postgres: PostgresServer, dataset: Dataset
+) -> None:
+    table = META_TABLES["campaign"]
+    rows = query(
+        postgres, f"SELECT id, name, _sdc_deleted_at, _sdc_table_version FROM {SCHEMA}.{table}"
+    )
+    by_id = {r[0]: r for r in rows}
+    assert removed_campaign in by_id, "a soft delete keeps the row"
+    assert by_id[removed_campaign][2] is not None
+    assert (
+        by_id[removed_campaign][1]
+        == dataset.get_entity("campaign", removed_campaign, include_removed=True)["name"]
+    )
+    others = [r for r in rows if r[0] != removed_campaign]
+    assert others
+    assert all(r[2] is None for r in others)
+    # The survivors carry the second run's (newer) table version; the removed one the first's.
+    assert all(r[3] > by_id[removed_campaign][3] for r in others)
+    # No cascade: its ad groups and ads are still listed by the API, so still live.
+    for kind in ("ad_group", "ad"):
+        deleted = query(
+            postgres,
+            f"SELECT count(*) FROM {SCHEMA}.{META_TABLES[kind]} WHERE _sdc_deleted_at IS NOT NULL",
+        )
+        assert deleted == [(0,)], kind
+
+
+# --------------------------------------------------------------------------- delivery
+def test_delivery_import_loads_every_report_row(
+    first_delivery: DeliveryRun,
+    postgres: PostgresServer,
+    dataset: Dataset,
+    start_date: dt.date,
+) -> None:
+    assert DELIVERY_TABLE in tables(postgres)
+    assert "pin_promotion_delivery" not in tables(postgres)
+    requests = first_delivery.requests
+    assert {r.account_id for r in requests} == set(dataset.account_ids)
+    for request in requests:
+        assert request.body["level"] == "PIN_PROMOTION"
+        assert request.body["granularity"] == "DAY"
+    # A run without state starts at start_date and reaches today.
+    assert min(r.start for r in requests) == start_date
+    assert max(r.end for r in requests) == dataset.today
+
+    expected = expected_delivery(dataset, start_date, dataset.today)
+    keys = delivery_keys(postgres)
+    assert len(keys) == len(set(keys))
+    assert sorted(keys) == sorted(expected)
+    pkey = query(
+        postgres,
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
+        f"{SCHEMA}.{DELIVERY_TABLE}",
+    )
+    assert {name for (name,) in pkey} == set(KEY)
+    # Money is exact: micro-units / 10^6 in a numeric column.
+    spend = query(postgres, f"SELECT sum(spend) FROM {SCHEMA}.{DELIVERY_TABLE}")[0][0]
+    assert spend == sum(micro(row.get("SPEND_IN_MICRO_DOLLAR")) for row in expected.values())
+
+
+def test_second_delivery_import_repulls_the_lookback_window_without_duplicates(
+    second_delivery: tuple[DeliveryRun, dict[str, dt.date]],
+    postgres: PostgresServer,
+    dataset: Dataset,
+    start_date: dt.date,
+) -> None:
+    run, bookmarks = second_delivery
+    assert {r.account_id for r in run.requests} == set(dataset.account_ids)
+    for account, bookmark in bookmarks.items():
+        starts = [r.start for r in run.requests if r.account_id == account]
+        assert min(starts) == max(start_date, bookmark - dt.timedelta(days=LOOKBACK_DAYS)), account
+    assert max(r.end for r in run.requests) == dataset.today
+
+    # Same rows as after the first run: the re-pulled days were upserted on the key.
+    keys = delivery_keys(postgres)
+    assert len(keys) == len(set(keys))
+    assert sorted(keys) == sorted(expected_delivery(dataset, start_date, dataset.today))
+    # ... and exactly the lookback window's rows were rewritten by the second run.
+    rewritten = query(
+        postgres,
+        f"SELECT ad_account_id, min(date), count(*) FROM {SCHEMA}.{DELIVERY_TABLE} "
+        "WHERE _sdc_extracted_at >= %s GROUP BY ad_account_id",
+        run.started,
+    )
+    for account, first_day, count in rewritten:
+        window_start = max(start_date, bookmarks[account] - dt.timedelta(days=LOOKBACK_DAYS))
+        assert first_day == window_start
+        assert count == len(
+            expected_delivery(dataset, window_start, dataset.today, accounts=[account])
+        )
+    assert {r[0] for r in rewritten} == set(dataset.account_ids)
+
+
+# --------------------------------------------------------------------------- reporting view
+def at_scale_of(value: Decimal, exact: Decimal) -> Decimal:
+    """`exact` rounded the way PostgreSQL rounds numeric division, to `value`'s scale."""
+    return exact.quantize(Decimal((0, (1,), value.as_tuple().exponent)), rounding=ROUND_HALF_UP)
+
+
+def ratio(numerator: Decimal | int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    with decimal.localcontext(decimal.Context(prec=60)):
+        return Decimal(numerator) / Decimal(denominator)
+
+
+def test_reporting_view_has_names_and_exact_composite_metrics(
+    second_delivery: tuple[DeliveryRun, dict[str, dt.date]],
+    removed_campaign: str,
+    postgres: PostgresServer,
+    dataset: Dataset,
+    start_date: dt.date,
+) -> None:
+    created = subprocess.run(
+        [sys.executable, "scripts/create_reporting_view.py", postgres.url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert created.returncode == 0, created.stderr
+    assert "pinterest_delivery_report.sql" in created.stdout
+    columns = (
+        "date, ad_account_id, pin_promotion_id, campaign_id, campaign_name, ad_group_name, "
+        "pin_promotion_name, campaign_removed, spend, paid_impressions, paid_clicks, "
+        "video_views, video_completes, cpc, cpv, vtr, vcr"
+    )
+    rows = query(postgres, f"SELECT {columns} FROM {SCHEMA}.pinterest_delivery_report")
+    expected = expected_delivery(dataset, start_date, dataset.today)
+    assert len(rows) == len(expected)
+
+    def name(kind: str, entity_id: str) -> str:
+        return dataset.get_entity(kind, entity_id, include_removed=True)["name"]
+
+    checked = {"cpc": 0, "cpv": 0, "vtr": 0, "vcr": 0, "null": 0, "removed": 0}
+    for row in rows:
+        (day, account, promotion, campaign, campaign_name, group_name, promotion_name,
+         removed, spend, impressions, clicks, views, completes, *metrics) = row  # fmt: skip
+        raw = expected[(day.isoformat(), account, promotion)]
+        assert campaign == str(raw["CAMPAIGN_ID"])
+        # Names stay, also for the soft-deleted campaign (its history still happened).
+        assert campaign_name == name("campaign", campaign)
+        assert group_name == name("ad_group", str(raw["AD_GROUP_ID"]))
+        assert promotion_name == name("ad", promotion)
+        assert removed == (campaign == removed_campaign)
+        checked["removed"] += removed
+
+        assert spend == micro(raw.get("SPEND_IN_MICRO_DOLLAR"))
+        assert impressions == int(raw.get("IMPRESSION_1") or 0)
+        assert clicks == int(raw.get("CLICKTHROUGH_1") or 0)
+        assert views == int(raw.get("VIDEO_3SEC_VIEWS_1") or 0)
+        assert completes == int(raw.get("VIDEO_P100_COMPLETE_1") or 0)
+        wanted = {
+            "cpc": ratio(spend, clicks),
+            "cpv": ratio(spend, views),
+            "vtr": ratio(completes, impressions),
+            "vcr": ratio(completes, views),
+        }
+        for (metric, exact), value in zip(wanted.items(), metrics, strict=True):
+            if exact is None:
+                assert value is None, metric
+                checked["null"] += 1
+                continue
+            assert value is not None, metric
+            assert value.as_tuple().exponent <= -6 or value == exact, (metric, value)
+            assert value == at_scale_of(value, exact), (metric, value, exact)
+            checked[metric] += 1
+    # The data exercise every metric, the NULL branch and the soft-deleted campaign.
+    assert all(checked.values()), checked

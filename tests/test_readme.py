@@ -1,0 +1,43 @@
+"""The README and meltano.yml stay in step with the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from scripts.update_readme_settings import README, render
+from tap_pinterest_ads.tap import TapPinterestAds
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = {"access_token": "fake-token"}
+
+
+def tap_settings() -> set[str]:
+    return set(TapPinterestAds.config_jsonschema["properties"])
+
+
+def test_the_settings_table_is_generated_from_the_current_code():
+    readme = README.read_text(encoding="utf-8")
+    assert render(readme) == readme, "run: .venv/bin/python scripts/update_readme_settings.py"
+
+
+def test_every_stream_is_in_the_stream_catalogue_with_its_key():
+    readme = README.read_text(encoding="utf-8")
+    for stream in TapPinterestAds(config=CONFIG, validate_config=False).streams.values():
+        row = re.search(rf"^\| `{stream.name}` \|.*$", readme, flags=re.M)
+        assert row, f"{stream.name} is missing from the README's stream catalogue"
+        for key in stream.primary_keys:
+            assert f"`{key}`" in row.group(0), f"{stream.name}: key {key} not documented"
+
+
+def test_meltano_yml_declares_every_setting_and_flags_the_secrets():
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
+    extractor = next(
+        e for e in project["plugins"]["extractors"] if e["name"] == "tap-pinterest-ads"
+    )
+    declared = {s["name"]: s for s in extractor["settings"]}
+    assert tap_settings() <= set(declared)
+    secrets = {"client_secret", "refresh_token", "access_token"}
+    assert {name for name, s in declared.items() if s.get("sensitive")} == secrets
