@@ -14,7 +14,7 @@ MELTANO := $(MELTANO_VENV)/bin/meltano
 # `meltano install` again only when the plugin definitions or the tap's dependencies change.
 MELTANO_STAMP := .meltano/.plugins-installed
 
-.PHONY: setup test unit lint format demo meltano-setup reporting-view e2e clean
+.PHONY: setup test unit lint format demo meltano-setup reporting-view e2e bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -60,6 +60,13 @@ demo: setup meltano-setup
 #   make reporting-view PG_URL=postgresql://user:pass@host:5432/warehouse
 reporting-view: setup
 	$(VENV)/bin/python scripts/create_reporting_view.py "$(PG_URL)"
+
+# Benchmarks against the local simulator (not part of `make test`; several minutes; the Airbyte
+# peer installs itself into .venv-peer). Results: benchmarks/results/<stamp>/. See
+# benchmarks/README.md. A 150k-rows-only run: make bench BENCH_ARGS="--quick"
+BENCH_ARGS ?=
+bench: setup
+	$(VENV)/bin/python -m benchmarks.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) $(MELTANO_VENV) .meltano output .pytest_cache

@@ -52,8 +52,13 @@ class PinterestStream(RESTStream):
 
     @property
     def emit_activate_version_messages(self) -> bool:
-        """On by default: targets then soft-delete entities that disappeared."""
-        return self.settings.emit_activate_version
+        """On by default: targets then soft-delete entities that disappeared.
+
+        Off for a run that skipped an ad account before any stream began
+        (`on_account_error: skip`): that account's entities did not disappear.
+        """
+        skipped = self._tap.isolation.skipped_at_start  # type: ignore[attr-defined]
+        return self.settings.emit_activate_version and not skipped
 
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Page size and the `bookmark` cursor; streams add their own filters."""

@@ -2,7 +2,9 @@
 
 Derived from Pinterest's OpenAPI description (v5) of ``AdAccount``, ``CampaignResponse``,
 ``AdGroupResponse`` and ``AdResponse``, and kept in step with ``schemas/<stream>.json`` by
-``tests/test_entity_schemas.py``:
+``tests/test_entity_schemas.py`` (and, for ``Keyword``, ``Audience``, ``CustomerList``,
+``ConversionTag`` and ``Pin``, by ``tests/test_lookup_schemas.py``; their timestamps may be
+JSON numbers, and ``ConversionTag.last_fired_time_ms`` is milliseconds, see streams/lookups.py):
 
 * ``EPOCH_FIELDS``: top-level integer Unix-second fields, emitted as ISO 8601 UTC
   date-time strings (``2024-01-02T03:04:05+00:00``) under the same name. No nested
@@ -26,6 +28,11 @@ EPOCH_FIELDS: dict[str, tuple[str, ...]] = {
     "campaigns": ("created_time", "updated_time", "start_time", "end_time"),
     "ad_groups": ("created_time", "updated_time", "start_time", "end_time"),
     "pin_promotions": ("created_time", "updated_time"),
+    "keywords": (),
+    "audiences": ("created_timestamp", "updated_timestamp"),
+    "customer_lists": ("created_time", "updated_time"),
+    "conversion_tags": (),
+    "pins": (),
 }
 
 MICRO_AMOUNT_FIELDS: dict[str, dict[str, str]] = {
@@ -39,6 +46,11 @@ MICRO_AMOUNT_FIELDS: dict[str, dict[str, str]] = {
         "bid_in_micro_currency": "bid_amount",
     },
     "pin_promotions": {},
+    "keywords": {"bid": "bid_amount"},
+    "audiences": {},
+    "customer_lists": {},
+    "conversion_tags": {},
+    "pins": {},
 }
 
 #: Stream name -> OpenAPI component (``components.schemas``) its records come from.
@@ -47,4 +59,9 @@ OPENAPI_COMPONENTS: dict[str, str] = {
     "campaigns": "CampaignResponse",
     "ad_groups": "AdGroupResponse",
     "pin_promotions": "AdResponse",
+    "keywords": "Keyword",
+    "audiences": "Audience",
+    "customer_lists": "CustomerList",
+    "conversion_tags": "ConversionTag",
+    "pins": "Pin",
 }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from singer_sdk.exceptions import FatalAPIError
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+
+from tap_pinterest_ads.reports import ReportError
 
 
 class TapError(Exception):
@@ -27,3 +29,28 @@ class AccountAccessError(FatalAPIError):
 
 class RateLimitError(FatalAPIError):
     """Pinterest asked us to wait longer than the user allows."""
+
+
+class AccountError(TapError):
+    """A failure confined to one ad account; the message starts with `ad account <id>: `."""
+
+    def __init__(self, ad_account_id: str, cause: BaseException) -> None:
+        self.ad_account_id = ad_account_id
+        super().__init__(f"ad account {ad_account_id}: {cause}")
+
+
+def is_account_scoped(exc: BaseException) -> bool:
+    """Whether a failure concerns one ad account only, so `on_account_error: skip` may skip it.
+
+    Credentials are per run, rate limits per user and app (code 8 included) and a network
+    failure per host: skipping the account would only skip every account in turn, or worse
+    skip data silently, so those always fail the run. What remains is the account's own
+    HTTP answers (403/404, a rejected request, 5xx after every retry) and its reports (failed,
+    not ready by the deadline, not downloadable).
+    """
+    if isinstance(exc, (AuthError, RateLimitError)):
+        return False
+    if isinstance(exc, RetriableAPIError):
+        response = exc.response
+        return response is not None and response.status_code not in {401, 429}
+    return isinstance(exc, (FatalAPIError, ReportError))

@@ -1,4 +1,4 @@
-"""The tap's settings: their JSON schema (the public contract) and their validation.
+"""The tap's settings, validated and typed (their JSON schema is in config_schema.py).
 
 JSON Schema checks shapes; `Settings.from_config` checks meaning (digits-only ids, dates
 that are not in the future, credentials that go together) and says which setting is wrong.
@@ -10,9 +10,9 @@ import dataclasses
 import datetime as dt
 import re
 
-from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_pinterest_ads.config_schema import DEFAULT_API_URL
 from tap_pinterest_ads.reports.columns import (
     PassThrough,
     UnknownReportColumn,
@@ -20,159 +20,7 @@ from tap_pinterest_ads.reports.columns import (
 )
 from tap_pinterest_ads.reports.records import Attribution
 
-DEFAULT_API_URL = "https://api.pinterest.com/v5"
-ATTRIBUTION_WINDOWS = (0, 1, 7, 14, 30, 60)
 _DIGITS = re.compile(r"^\d{1,18}$")
-
-
-def _window(name: str, default: int, label: str) -> th.Property:
-    return th.Property(
-        name,
-        th.IntegerType,
-        default=default,
-        allowed_values=list(ATTRIBUTION_WINDOWS),
-        description=f"{label} attribution window in days for conversions (API default {default}).",
-    )
-
-
-CONFIG_SCHEMA = th.PropertiesList(
-    th.Property(
-        "advertiser_ids",
-        # A string ("123, 456", as the connector spec has it) or an array; Meltano's
-        # `kind: array` turns "1,2" into integers, so integer items are accepted too.
-        # oneOf, not a nullable anyOf: singer-sdk 0.54.9 appends a bare "null" to anyOf.
-        th.CustomType(
-            {
-                "oneOf": [
-                    {"type": "string"},
-                    {"type": "array", "items": {"type": ["string", "integer"]}},
-                ]
-            }
-        ),
-        description=(
-            "Ad account (advertiser) ids to extract: a comma-delimited string such as "
-            '"123, 456" or a JSON array. Empty or absent: every ad account the token can read.'
-        ),
-    ),
-    th.Property("client_id", th.StringType, description="Pinterest app id (OAuth client id)."),
-    th.Property("client_secret", th.StringType, secret=True, description="Pinterest app secret."),
-    th.Property(
-        "refresh_token",
-        th.StringType,
-        secret=True,
-        description=(
-            "OAuth refresh token (scope ads:read at least). Pinterest rotates it on every "
-            "refresh: set token_store_path so the newest one survives to the next run."
-        ),
-    ),
-    th.Property(
-        "access_token",
-        th.StringType,
-        secret=True,
-        description="A ready access token, instead of client_id/client_secret/refresh_token.",
-    ),
-    th.Property(
-        "token_store_path",
-        th.StringType,
-        description=(
-            "File where the tap keeps the newest rotated refresh token (created with mode "
-            "0600). When it holds a token for this client_id, that token is used instead "
-            "of refresh_token."
-        ),
-    ),
-    th.Property(
-        "start_date",
-        th.DateType,
-        description="First day of delivery data on a run without state (YYYY-MM-DD, UTC).",
-    ),
-    th.Property(
-        "lookback_days",
-        th.IntegerType,
-        default=5,
-        description=(
-            "Days re-extracted before the bookmark on every run, because conversions keep "
-            "arriving for days after an ad is shown."
-        ),
-    ),
-    _window("click_window_days", 30, "Click"),
-    _window("engagement_window_days", 30, "Engagement"),
-    _window("view_window_days", 1, "View"),
-    th.Property(
-        "conversion_report_time",
-        th.StringType,
-        default="TIME_OF_AD_ACTION",
-        allowed_values=["TIME_OF_AD_ACTION", "TIME_OF_CONVERSION"],
-        description="Date conversions are reported on: the ad action's or the conversion's.",
-    ),
-    th.Property(
-        "report_columns",
-        th.ArrayType(th.StringType),
-        default=[],
-        description=(
-            "Further Pinterest async report columns (e.g. TOTAL_WEB_SESSIONS) added to the "
-            "delivery stream as lower-case fields; checked against the official column list."
-        ),
-    ),
-    th.Property(
-        "report_format",
-        th.StringType,
-        default="JSON",
-        allowed_values=["JSON", "CSV"],
-        description="Format Pinterest renders delivery reports in; both are stream-parsed.",
-    ),
-    th.Property(
-        "report_timeout_seconds",
-        th.IntegerType,
-        default=1800,
-        description="Deadline for one report to be built, from its creation; then the run fails.",
-    ),
-    th.Property(
-        "max_reports_in_flight",
-        th.IntegerType,
-        default=20,
-        description=(
-            "Reports created ahead of the one being read, across ad accounts, so a run "
-            "takes about one report's latency rather than their sum."
-        ),
-    ),
-    th.Property(
-        "api_url",
-        th.StringType,
-        default=DEFAULT_API_URL,
-        description="API base URL; the sandbox https://api-sandbox.pinterest.com/v5 serves "
-        "metadata but no reports.",
-    ),
-    th.Property(
-        "emit_activate_version_messages",
-        th.BooleanType,
-        default=True,
-        description=(
-            "Emit ACTIVATE_VERSION on full-table streams so targets soft-delete entities "
-            "that disappeared. Turn off only for a target that cannot handle it."
-        ),
-    ),
-    th.Property(
-        "request_timeout_seconds",
-        th.IntegerType,
-        default=120,
-        description="Timeout of one HTTP request.",
-    ),
-    th.Property(
-        "max_retries",
-        th.IntegerType,
-        default=8,
-        description="Attempts per request before failing (429, 5xx, timeouts, resets).",
-    ),
-    th.Property(
-        "max_rate_limit_wait_seconds",
-        th.IntegerType,
-        default=600,
-        description=(
-            "Longest wait the tap accepts when Pinterest says to retry later (Retry-After, "
-            "X-RateLimit-Reset). Longer: the run fails, it never skips data."
-        ),
-    ),
-).to_dict()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -192,6 +40,7 @@ class Settings:
     report_format: str
     report_timeout: int
     max_reports_in_flight: int
+    on_account_error: str
 
     @classmethod
     def from_config(cls, config: dict, *, strict: bool = True) -> Settings:
@@ -212,6 +61,9 @@ class Settings:
             value = config.get(name, 1)
             if not isinstance(value, int) or value < 1:
                 errors.append(f"{name} must be a whole number ≥ 1, got {value!r}")
+        on_account_error = config.get("on_account_error") or "fail"
+        if on_account_error not in ("fail", "skip"):
+            errors.append(f"on_account_error must be fail or skip, got {on_account_error!r}")
         errors.extend(credential_errors(config))
         if errors and strict:
             raise ConfigValidationError("Config validation failed", errors=errors)
@@ -236,6 +88,7 @@ class Settings:
             report_format=str(config.get("report_format", "JSON")),
             report_timeout=int(config.get("report_timeout_seconds", 1800)),
             max_reports_in_flight=int(config.get("max_reports_in_flight", 20)),
+            on_account_error=on_account_error if on_account_error in ("fail", "skip") else "fail",
         )
 
 

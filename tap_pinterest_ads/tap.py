@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import typing as t
 from functools import cached_property
@@ -13,16 +14,22 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
+from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
 from tap_pinterest_ads.errors import TapError
-from tap_pinterest_ads.redaction import Redactor
+from tap_pinterest_ads.isolation import AccountIsolation
+from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.schema import build_schema
-from tap_pinterest_ads.settings import CONFIG_SCHEMA, Settings
+from tap_pinterest_ads.settings import Settings
 from tap_pinterest_ads.streams import ENTITY_STREAMS
+from tap_pinterest_ads.streams.breakdowns import report_streams
 from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
+from tap_pinterest_ads.streams.lookups import LOOKUP_STREAMS
 from tap_pinterest_ads.token_store import TokenStore
 
 if t.TYPE_CHECKING:
+    from types import FrameType
+
     from singer_sdk.streams import Stream
 
 _SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
@@ -41,6 +48,7 @@ class TapPinterestAds(Tap):
         super().__init__(*args, validate_config=validate_config, **kwargs)
         if validate_config:
             Settings.from_config(self.config, strict=True)
+        install_log_redaction(self.redactor)
 
     @cached_property
     def settings(self) -> Settings:
@@ -54,6 +62,11 @@ class TapPinterestAds(Tap):
         for name in _SECRET_SETTINGS:
             redactor.add(self.config.get(name))
         return redactor
+
+    @cached_property
+    def isolation(self) -> AccountIsolation:
+        """What a failure confined to one ad account does (`on_account_error`)."""
+        return AccountIsolation(self.settings.on_account_error, self.logger)
 
     @cached_property
     def authenticator(self) -> PinterestAuthenticator:
@@ -78,6 +91,24 @@ class TapPinterestAds(Tap):
         """
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
         super().sync_all()
+        self.isolation.log_summary()
+
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """On SIGTERM/SIGINT: write the state, then exit 128 + signum.
+
+        singer-sdk's handler writes the state too but exits 0, so a run stopped half-way (an
+        orchestrator's timeout, a deploy, Ctrl-C) would look successful and its partial
+        extraction complete. The state is safe to resume from either way: bookmarks only
+        move per finished report window.
+        """
+        code = 128 + signum
+        self.logger.warning(
+            "Stopped by %s: writing the state and exiting %d", signal.Signals(signum).name, code
+        )
+        try:
+            self.state_writer.write_state(self.state)
+        finally:
+            sys.exit(code)
 
     def discover_streams(self) -> list[Stream]:
         """Every stream the tap offers."""
@@ -85,7 +116,8 @@ class TapPinterestAds(Tap):
         delivery = PinPromotionDeliveryStream(
             tap=self, schema=build_schema(self.settings.report_columns)
         )
-        return [*entity_streams, delivery]
+        lookups = [stream_class(tap=self) for stream_class in LOOKUP_STREAMS]
+        return [*entity_streams, delivery, *report_streams(self), *lookups]
 
 
 # Failures we can explain in one line; anything else is a bug and keeps its traceback.
@@ -104,4 +136,8 @@ def main() -> None:
         TapPinterestAds.cli()
     except _EXPLAINED as exc:
         logging.getLogger(TapPinterestAds.name).error("%s", exc)
+        sys.exit(1)
+    except Exception:
+        # A bug: its traceback goes through logging, whose filter masks secrets in it.
+        logging.getLogger(TapPinterestAds.name).exception("Unexpected error")
         sys.exit(1)

@@ -28,15 +28,17 @@ CONFIG = {
 }
 
 
-def catalog_selecting(config: dict, streams: tuple[str, ...]) -> dict:
-    """The tap's discovered catalog with only `streams` selected."""
+def catalog_selecting(config: dict, streams: tuple[str, ...] | None = None) -> dict:
+    """The tap's discovered catalog with only `streams` selected (None: every stream)."""
     from tap_pinterest_ads.tap import TapPinterestAds  # noqa: PLC0415 - tests import lazily
 
     catalog = TapPinterestAds(config=config, setup_mapper=False).catalog_dict
     for entry in catalog["streams"]:
         for metadata in entry["metadata"]:
             if metadata["breadcrumb"] == []:
-                metadata["metadata"]["selected"] = entry["tap_stream_id"] in streams
+                metadata["metadata"]["selected"] = (
+                    streams is None or entry["tap_stream_id"] in streams
+                )
     return catalog
 
 
@@ -70,6 +72,9 @@ def register(mocker: requests_mock.Mocker) -> None:
         json=fixture("campaigns_page2.json"),
     )
     register_reports(mocker)
+    from tests import mock_streams  # noqa: PLC0415 - it builds on this module
+
+    mock_streams.register(mocker)  # the other streams; same delivery reports as above
 
 
 def report_rows_for(account: str, start: dt.date) -> dict:

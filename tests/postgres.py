@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailableErrorError(RuntimeError):
     """No PostgreSQL server binaries: `.ci/run` installs them (apt-get install postgresql)."""
 
 
@@ -43,7 +43,7 @@ def _bin_dir() -> Path:
     if on_path:
         return Path(on_path).parent
     msg = "PostgreSQL server binaries not found; install them: apt-get install -y postgresql"
-    raise PostgresUnavailable(msg)
+    raise PostgresUnavailableErrorError(msg)
 
 
 def _version(path: str) -> tuple[int, ...]:
@@ -70,7 +70,7 @@ def running_postgres(database: str = "warehouse") -> Iterator[PostgresServer]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", _free_port()
-    run = subprocess.run  # noqa: S603 - fixed argv built above
+    run = subprocess.run
     run(
         _as_server_user(
             [

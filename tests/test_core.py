@@ -12,6 +12,8 @@ from tests import mock_api
 _StandardTests = get_tap_test_class(
     TapPinterestAds,
     config=mock_api.CONFIG,
+    # Every stream, the opt-in ones (selected_by_default = False) included.
+    catalog=mock_api.catalog_selecting(mock_api.CONFIG),
     suite_config=SuiteConfig(max_records_limit=50),
 )
 

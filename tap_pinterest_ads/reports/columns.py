@@ -22,6 +22,7 @@ class Kind(enum.Enum):
     INTEGER = "integer"  # counts; also raw micro-currency pass-through columns
     MONEY = "money"  # micro-currency int -> exact Decimal amount in the account currency
     NUMBER = "number"  # pass-through Decimal or int, as the report gives it
+    DATETIME = "date-time"  # hourly reports' DATE, as an ISO 8601 UTC date-time
 
 
 DATE, STRING, INTEGER, MONEY, NUMBER = Kind.DATE, Kind.STRING, Kind.INTEGER, Kind.MONEY, Kind.NUMBER
@@ -143,6 +144,22 @@ CONTEXT_FIELDS: dict[str, Kind] = {
 }
 
 KEY_FIELDS: tuple[str, ...] = ("date", "ad_account_id", "pin_promotion_id")
+
+# The id dimensions each report level returns: its own id and those of its parents (asking
+# for a child's id, e.g. PIN_ID at CAMPAIGN level, is not meaningful). ADVERTISER rows are
+# identified by the ad account alone, which the record builder adds.
+LEVEL_DIMENSIONS: dict[str, tuple[Dimension, ...]] = {
+    "ADVERTISER": DIMENSIONS[:1],
+    "CAMPAIGN": DIMENSIONS[:2],
+    "AD_GROUP": DIMENSIONS[:3],
+    "PIN_PROMOTION": DIMENSIONS,
+}
+LEVEL_KEYS: dict[str, tuple[str, ...]] = {
+    "ADVERTISER": ("date", "ad_account_id"),
+    "CAMPAIGN": ("date", "ad_account_id", "campaign_id"),
+    "AD_GROUP": ("date", "ad_account_id", "ad_group_id"),
+    "PIN_PROMOTION": KEY_FIELDS,
+}
 
 REGISTRY_API_COLUMNS: frozenset[str] = frozenset(c.api for c in (*DIMENSIONS, *METRICS))
 # The record builder sets ad_account_id from its argument, so AD_ACCOUNT_ID adds nothing.

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date
-from typing import IO, Any, Protocol
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from typing import IO
 
 import requests
 
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
-from tap_pinterest_ads.reports.records import Attribution
-from tap_pinterest_ads.reports.windows import Window
+from tap_pinterest_ads.reports.request import (
+    Clock,
+    ReportApi,
+    ReportRequest,
+    SystemClock,
+    redact_url,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -50,98 +50,6 @@ class ReportTimeout(ReportError):  # noqa: N818 - name is part of the API
 
 class ReportDownloadFailed(ReportError):  # noqa: N818 - name is part of the API
     """The report file could not be downloaded completely."""
-
-
-class ReportApi(Protocol):
-    """The two report endpoints, called through the tap's authenticated, retrying session."""
-
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
-        """POST /ad_accounts/{id}/reports -> {token, report_status, message}."""
-
-    def get_report(self, ad_account_id: str, token: str) -> dict:
-        """GET /ad_accounts/{id}/reports?token= -> {report_status, url, size}."""
-
-
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class SystemClock:
-    """The real clock."""
-
-    monotonic = staticmethod(time.monotonic)
-    sleep = staticmethod(time.sleep)
-
-
-def redact_url(url: str | None) -> str:
-    """Scheme, host and path only: the query of a pre-signed URL is its credential."""
-    if not url:
-        return "<no url>"
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    suffix = "?<redacted>" if parts.query else ""
-    return f"{parts.scheme}://{host}{parts.path}{suffix}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReportRequest:
-    """One async report request (`AdsAnalyticsCreateAsyncRequest`)."""
-
-    ad_account_id: str
-    start_date: date
-    end_date: date
-    columns: tuple[str, ...]
-    level: str = "PIN_PROMOTION"
-    granularity: str = "DAY"
-    click_window_days: int = 30
-    engagement_window_days: int = 30
-    view_window_days: int = 1
-    conversion_report_time: str = "TIME_OF_AD_ACTION"
-    report_format: str = "JSON"
-    targeting_types: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "columns", tuple(self.columns))
-        object.__setattr__(self, "targeting_types", tuple(self.targeting_types))
-        if self.report_format not in ("JSON", "CSV"):
-            raise ValueError(f"report_format must be JSON or CSV, got {self.report_format!r}")
-        if self.end_date < self.start_date:
-            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
-
-    @property
-    def window(self) -> str:
-        return str(Window(self.start_date, self.end_date))
-
-    @property
-    def attribution(self) -> Attribution:
-        return Attribution(
-            click_window_days=self.click_window_days,
-            engagement_window_days=self.engagement_window_days,
-            view_window_days=self.view_window_days,
-            conversion_report_time=self.conversion_report_time,
-        )
-
-    def body(self) -> dict[str, Any]:
-        """JSON body of POST /ad_accounts/{ad_account_id}/reports."""
-        body: dict[str, Any] = {
-            "start_date": self.start_date.isoformat(),
-            "end_date": self.end_date.isoformat(),
-            "granularity": self.granularity,
-            "level": self.level,
-            "columns": list(self.columns),
-            "click_window_days": self.click_window_days,
-            "engagement_window_days": self.engagement_window_days,
-            "view_window_days": self.view_window_days,
-            "conversion_report_time": self.conversion_report_time,
-            "report_format": self.report_format,
-        }
-        if self.targeting_types:
-            body["targeting_types"] = list(self.targeting_types)
-        return body
 
 
 def _no_auth(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -222,7 +130,8 @@ class ReportJob:
             )
         self.token, self._url, self._size = token, None, None
         self._delay = self._poll_initial
-        self._next_poll = now + self._poll_initial
+        # A report already FINISHED at creation (one the API had kept) is polled at once.
+        self._next_poll = now if self.status == FINISHED else now + self._poll_initial
         self._log.info("Report requested: %s (creation %d)", self._where(), self.creates)
         return token
 
@@ -382,45 +291,14 @@ def _ends_with(fileobj: IO[bytes], suffix: bytes) -> bool:
     return fileobj.read().rstrip().endswith(suffix)
 
 
-class ReportQueue:
-    """Runs many jobs so a run costs about one report's latency, not their sum.
-
-    Up to `max_in_flight` reports are created ahead; iteration yields (request, job) in input
-    order once the job's URL is ready, and creates the next report when the caller moves on.
-    Consume each job's rows before advancing: a report lives 1 hour after it finishes (a job
-    that waited too long re-creates its report within its `max_creates`).
-    """
-
-    def __init__(
-        self,
-        report_requests: Iterable[ReportRequest],
-        factory: Callable[[ReportRequest], ReportJob],
-        *,
-        max_in_flight: int = 20,
-    ) -> None:
-        if max_in_flight < 1:
-            raise ValueError("max_in_flight must be >= 1")
-        self._requests = report_requests
-        self._factory = factory
-        self._max_in_flight = max_in_flight
-
-    def __iter__(self) -> Iterator[tuple[ReportRequest, ReportJob]]:
-        pending: deque[tuple[ReportRequest, ReportJob]] = deque()
-        source = iter(self._requests)
-
-        def top_up() -> None:
-            while len(pending) < self._max_in_flight:
-                request = next(source, None)
-                if request is None:
-                    return
-                job = self._factory(request)
-                job.submit()
-                pending.append((request, job))
-
-        top_up()
-        while pending:
-            request, job = pending.popleft()
-            job.wait_for_url()
-            yield request, job
-            job.close()
-            top_up()
+__all__ = [
+    "Clock",
+    "ReportApi",
+    "ReportDownloadFailed",
+    "ReportFailed",
+    "ReportJob",
+    "ReportRequest",
+    "ReportTimeout",
+    "SystemClock",
+    "redact_url",
+]

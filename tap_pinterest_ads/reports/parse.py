@@ -1,7 +1,13 @@
-"""Streaming parsers for downloaded report files; memory stays bounded by one chunk plus a row.
+"""Streaming parsers for downloaded report files; memory stays bounded by about one chunk.
 
 JSON reports are `{"<entity id or date>": [{row}, {row}, ...], ...}` (`{}` when empty); only
 the rows matter. CSV reports have a header of column names and zero-filled metrics.
+
+Speed: the JSON rows already in the buffer are decoded in one msgspec call (about twice as
+fast as the standard library, same values: Decimal for fractions, exact ints). Whatever
+msgspec refuses (or a cut that is not a row boundary) is decoded row by row with the
+standard library, which has the final word on what is valid, so results and errors do not
+depend on whether msgspec is installed.
 """
 
 from __future__ import annotations
@@ -11,11 +17,16 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
 from tap_pinterest_ads.reports import ReportError
+
+try:  # msgspec comes with singer-sdk[msgspec], a dependency of the tap
+    import msgspec
+except ImportError:  # pragma: no cover - the standard-library path alone is correct too
+    msgspec = None
 
 CHUNK_SIZE = 1 << 20
 # A row is a flat object of at most ~600 columns (a few tens of KiB); anything larger that
@@ -25,6 +36,11 @@ MAX_ROW_CHARS = 8 << 20
 _WS = re.compile(r"[ \t\n\r]*")
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DEC = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
+# CSV lines converted per batch (column by column); a few hundred KiB of rows at most.
+CSV_BATCH_ROWS = 512
+# A list of row objects; fractions as Decimal from their literal text, like parse_float.
+_ROWS = msgspec.json.Decoder(list[dict[str, Any]], float_hook=Decimal) if msgspec else None
+_INTS = msgspec.json.Decoder(list[int]) if msgspec else None
 
 
 class CorruptReport(ReportError):  # noqa: N818 - name is part of the API
@@ -42,6 +58,9 @@ class _JsonStream:
         self.buf = ""
         self.pos = 0
         self.eof = False
+        # Offset of buf[0] in the decoded text, and the offset before which batches failed.
+        self.base = 0
+        self.slow_until = 0
 
     def fill(self) -> bool:
         """Append the next chunk, dropping what was consumed; False once the file is done."""
@@ -53,6 +72,7 @@ class _JsonStream:
         except UnicodeDecodeError as exc:
             raise CorruptReport(f"report is not valid UTF-8: {exc.reason}") from exc
         self.eof = not data
+        self.base += self.pos
         self.buf = self.buf[self.pos :] + text
         self.pos = 0
         return True
@@ -86,6 +106,48 @@ class _JsonStream:
             else:
                 return value
 
+    def rows_batch(self) -> list[dict] | None:
+        """Every complete row from the cursor (a row start) in one msgspec call, or None.
+
+        The batch ends at the first `}]` (the array's end) or else at the last `},` of the
+        buffer. A cut inside a string or a nested value leaves the batch invalid, so it fails
+        to decode; the caller then goes row by row past that point (never twice over the same
+        text, so at worst a chunk is decoded twice)."""
+        if _ROWS is None or self.base + self.pos < self.slow_until:
+            return None
+        buf, start = self.buf, self.pos
+        end = buf.find("}]", start)
+        if end < 0:
+            end = buf.rfind("},", start)
+            if end < 0:
+                return None
+        end += 1
+        try:
+            rows = _ROWS.decode("[" + buf[start:end] + "]")
+        except msgspec.DecodeError:
+            self.slow_until = self.base + end
+            return None
+        self.pos = end
+        return rows
+
+
+def _array_rows(stream: _JsonStream) -> Iterator[dict]:
+    """The rows of one array, the cursor after its `[`; consumes the closing `]`."""
+    if stream.peek() == "]":
+        stream.pos += 1
+        return
+    while True:
+        rows = stream.rows_batch()
+        if rows is not None:
+            yield from rows
+        else:
+            row = stream.value()
+            if not isinstance(row, dict):
+                raise CorruptReport("report JSON: rows must be objects")
+            yield row
+        if stream.expect(",]") == "]":
+            return
+
 
 def iter_json_report(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
     """Yield the row objects of a JSON report, whatever the first-level keys are."""
@@ -99,16 +161,7 @@ def iter_json_report(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterat
                 raise CorruptReport("report JSON: first-level keys must be strings")
             stream.expect(":")
             stream.expect("[")
-            if stream.peek() == "]":
-                stream.pos += 1
-            else:
-                while True:
-                    row = stream.value()
-                    if not isinstance(row, dict):
-                        raise CorruptReport("report JSON: rows must be objects")
-                    yield row
-                    if stream.expect(",]") == "]":
-                        break
+            yield from _array_rows(stream)
             if stream.expect(",}") == "}":
                 break
     if stream.peek():
@@ -126,15 +179,31 @@ def _csv_value(text: str) -> Any:
     return text
 
 
-def iter_csv_report(fileobj: IO[bytes]) -> Iterator[dict]:
-    """Yield CSV report rows as dicts with ints and Decimals converted; '' becomes None."""
-    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+def _csv_column(cells: tuple[str, ...]) -> Iterable[Any]:
+    """_csv_value of every cell of one column of a batch.
+
+    Metric columns are canonical integers throughout: joined with commas they are a JSON
+    array of ints, which msgspec decodes in one call. JSON's integer grammar is exactly the
+    canonical form (no "007", "+1", "1_000"), floats and booleans are refused by the int
+    type, and whitespace (which JSON would skip) is refused here; a cell holding a comma
+    changes the count. Any other column goes cell by cell."""
+    if _INTS is not None:
+        joined = ",".join(cells)
+        if not any(blank in joined for blank in " \t\n\r"):
+            try:
+                values = _INTS.decode(f"[{joined}]")
+            except msgspec.DecodeError:
+                pass
+            else:
+                if len(values) == len(cells):
+                    return values
+    return map(_csv_value, cells)
+
+
+def _csv_lines(reader: Any, width: int) -> tuple[list[list[str]], CorruptReport | None]:
+    """Up to CSV_BATCH_ROWS lines, and the error that ended the file early, if any."""
+    lines: list[list[str]] = []
     try:
-        reader = csv.reader(text, strict=True)
-        header = next(reader, None)
-        if not header:
-            raise CorruptReport("report CSV has no header row")
-        width = len(header)
         for line in reader:
             if len(line) != width:
                 if not line:
@@ -142,7 +211,39 @@ def iter_csv_report(fileobj: IO[bytes]) -> Iterator[dict]:
                 raise CorruptReport(
                     f"report CSV line {reader.line_num}: {len(line)} fields, header has {width}"
                 )
-            yield {name: _csv_value(cell) for name, cell in zip(header, line, strict=True)}
+            lines.append(line)
+            if len(lines) == CSV_BATCH_ROWS:
+                break
+    except CorruptReport as exc:
+        return lines, exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        failure = CorruptReport(f"report CSV is corrupt: {exc}")
+        failure.__cause__ = exc
+        return lines, failure
+    return lines, None
+
+
+def iter_csv_report(fileobj: IO[bytes]) -> Iterator[dict]:
+    """Yield CSV report rows as dicts with ints and Decimals converted; '' becomes None.
+
+    Lines are converted a batch at a time, column by column; the rows before a bad line are
+    still all yielded before the error."""
+    text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.reader(text, strict=True)
+        header = next(reader, None)
+        if not header:
+            raise CorruptReport("report CSV has no header row")
+        while True:
+            lines, failure = _csv_lines(reader, len(header))
+            if lines:
+                columns = [_csv_column(cells) for cells in zip(*lines, strict=True)]
+                for values in zip(*columns, strict=True):
+                    yield dict(zip(header, values, strict=True))
+            if failure is not None:
+                raise failure
+            if len(lines) < CSV_BATCH_ROWS:
+                return
     except (csv.Error, UnicodeDecodeError) as exc:
         raise CorruptReport(f"report CSV is corrupt: {exc}") from exc
     finally:

@@ -10,16 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.columns import (
-    DIMENSIONS,
-    KEY_FIELDS,
-    METRICS,
-    RATIOS,
-    SUMS,
-    Column,
-    Kind,
-)
+from tap_pinterest_ads.reports.columns import Column, Kind
 from tap_pinterest_ads.reports.schema import field_kinds
+from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
 # A private context so results do not depend on whatever the process set as the default;
 # 28 digits keep micro-unit amounts exact.
@@ -101,7 +94,7 @@ def _count(value: Any, api: str) -> int:
 
 def _converter(column: Column) -> Callable[[Any], Any]:
     api = column.api
-    if column.kind in (Kind.STRING, Kind.DATE):
+    if column.kind in (Kind.STRING, Kind.DATE, Kind.DATETIME):
         return lambda v: v if type(v) is str else to_text(v)
     if column.kind is Kind.INTEGER:
         return lambda v: v if type(v) is int else to_int(v, api)
@@ -114,10 +107,13 @@ class RecordBuilder:
     """Builds one output record per raw report row; conversion plans are precomputed."""
 
     def __init__(
-        self, extra_columns: Sequence[Column] = (), attribution: Attribution | None = None
+        self,
+        extra_columns: Sequence[Column] = (),
+        attribution: Attribution | None = None,
+        shape: ReportShape = DELIVERY,
     ) -> None:
         attribution = attribution or Attribution()
-        self.fields: tuple[str, ...] = tuple(field_kinds(extra_columns))
+        self.fields: tuple[str, ...] = tuple(field_kinds(extra_columns, shape))
         template: dict[str, Any] = dict.fromkeys(self.fields)
         template.update(
             click_window_days=attribution.click_window_days,
@@ -126,14 +122,14 @@ class RecordBuilder:
             conversion_report_time=attribution.conversion_report_time,
         )
         self._template = template
-        self._texts = tuple((c.api, c.field) for c in DIMENSIONS)
-        self._keys = tuple((c.field, c.api) for c in DIMENSIONS if c.field in KEY_FIELDS)
-        self._ints = tuple((c.api, c.field) for c in METRICS if c.kind is Kind.INTEGER)
-        self._money = tuple((c.api, c.field) for c in METRICS if c.kind is Kind.MONEY)
-        self._sums = tuple((s.field, *s.parts) for s in SUMS if len(s.parts) == 2)
-        if len(self._sums) != len(SUMS):
+        self._texts = tuple((c.api, c.field) for c in shape.dimensions)
+        self._keys = tuple((c.field, c.api) for c in shape.dimensions if c.field in shape.key)
+        self._ints = tuple((c.api, c.field) for c in shape.metrics if c.kind is Kind.INTEGER)
+        self._money = tuple((c.api, c.field) for c in shape.metrics if c.kind is Kind.MONEY)
+        self._sums = tuple((s.field, *s.parts) for s in shape.sums if len(s.parts) == 2)
+        if len(self._sums) != len(shape.sums):
             raise ValueError("only two-part sums are supported")
-        self._ratios = tuple((r.field, r.numerator, r.denominator, r.factor) for r in RATIOS)
+        self._ratios = tuple((r.field, r.numerator, r.denominator, r.factor) for r in shape.ratios)
         self._extras = tuple((c.api, c.field, _converter(c)) for c in extra_columns)
 
     # One flat loop per kind (no per-value function calls) keeps this at a few µs per row.

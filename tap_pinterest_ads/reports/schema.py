@@ -5,16 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tap_pinterest_ads.reports.columns import (
-    CONTEXT_FIELDS,
-    DIMENSIONS,
-    KEY_FIELDS,
-    METRICS,
-    RATIOS,
-    SUMS,
-    Column,
-    Kind,
-)
+from tap_pinterest_ads.reports.columns import CONTEXT_FIELDS, Column, Kind
+from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
 _JSON_TYPE = {
     Kind.DATE: "string",
@@ -22,17 +14,20 @@ _JSON_TYPE = {
     Kind.INTEGER: "integer",
     Kind.MONEY: "number",
     Kind.NUMBER: "number",
+    Kind.DATETIME: "string",
 }
 
 
-def field_kinds(extra_columns: Sequence[Column] = ()) -> dict[str, Kind]:
+def field_kinds(
+    extra_columns: Sequence[Column] = (), shape: ReportShape = DELIVERY
+) -> dict[str, Kind]:
     """Every output field of a record, in schema order, with its kind."""
     kinds: dict[str, Kind] = {"ad_account_id": Kind.STRING}
-    kinds.update((c.field, c.kind) for c in DIMENSIONS)
+    kinds.update((c.field, c.kind) for c in shape.dimensions)
     kinds.update(CONTEXT_FIELDS)
-    kinds.update((c.field, c.kind) for c in METRICS)
-    kinds.update((s.field, Kind.INTEGER) for s in SUMS)
-    kinds.update((r.field, Kind.NUMBER) for r in RATIOS)
+    kinds.update((c.field, c.kind) for c in shape.metrics)
+    kinds.update((s.field, Kind.INTEGER) for s in shape.sums)
+    kinds.update((r.field, Kind.NUMBER) for r in shape.ratios)
     kinds.update((c.field, c.kind) for c in extra_columns)
     return kinds
 
@@ -42,13 +37,17 @@ def _property(kind: Kind, *, key: bool) -> dict[str, Any]:
     prop: dict[str, Any] = {"type": types}
     if kind is Kind.DATE:
         prop["format"] = "date"
+    if kind is Kind.DATETIME:
+        prop["format"] = "date-time"
     return prop
 
 
-def build_schema(extra_columns: Sequence[Column] = ()) -> dict[str, Any]:
+def build_schema(
+    extra_columns: Sequence[Column] = (), shape: ReportShape = DELIVERY
+) -> dict[str, Any]:
     """Schema of a record: key fields non-null and required, everything else nullable."""
     properties = {
-        field: _property(kind, key=field in KEY_FIELDS)
-        for field, kind in field_kinds(extra_columns).items()
+        field: _property(kind, key=field in shape.key)
+        for field, kind in field_kinds(extra_columns, shape).items()
     }
-    return {"type": "object", "properties": properties, "required": list(KEY_FIELDS)}
+    return {"type": "object", "properties": properties, "required": list(shape.key)}

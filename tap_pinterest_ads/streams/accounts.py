@@ -44,15 +44,39 @@ class AdAccountsStream(PinterestStream):
         return super().get_url_params(context, next_page_token)
 
     def accounts(self) -> list[dict]:
-        """The run's ad accounts, requested once."""
+        """The run's ad accounts, requested once.
+
+        With `on_account_error: skip`, a configured account that cannot be read is left out
+        (unless none can be read) and the run sends no ACTIVATE_VERSION, so that the target
+        does not soft-delete the skipped account's entities.
+        """
         if self._accounts is None:
             ids = self.settings.advertiser_ids
-            contexts = [{"ad_account_id": i} for i in ids] if ids else [None]
-            self._accounts = [
-                self.post_process(record)
-                for context in contexts
-                for record in self.request_records(context)
-            ]
+            if not ids:
+                self._accounts = [self.post_process(r) for r in self.request_records(None)]
+                return self._accounts
+            accounts: list[dict] = []
+            failures: list[Exception] = []
+            isolation = self._tap.isolation  # type: ignore[attr-defined]
+            for ad_account_id in ids:
+                try:
+                    records = list(self.request_records({"ad_account_id": ad_account_id}))
+                except Exception as exc:
+                    if not isolation.skip(ad_account_id, self.name, exc):
+                        raise
+                    isolation.skipped_at_start.add(ad_account_id)
+                    failures.append(exc)
+                    continue
+                accounts.extend(self.post_process(record) for record in records)
+            if failures and not accounts:
+                raise failures[0]
+            if failures and self.settings.emit_activate_version:
+                self.logger.warning(
+                    "Not sending ACTIVATE_VERSION this run: %d ad account(s) were skipped and "
+                    "their entities must not look deleted",
+                    len(failures),
+                )
+            self._accounts = accounts
         return self._accounts
 
     def currency_of(self, ad_account_id: str) -> str | None:

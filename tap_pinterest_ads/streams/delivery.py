@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tap_pinterest_ads.reports.columns import KEY_FIELDS
+from tap_pinterest_ads.reports.shapes import DELIVERY
 from tap_pinterest_ads.streams.reports import ReportStream
 
 
@@ -10,5 +10,5 @@ class PinPromotionDeliveryStream(ReportStream):
     """Daily PIN_PROMOTION metrics — the connector spec's `pinterest_data_delivery`."""
 
     name = "pin_promotion_delivery"
-    level = "PIN_PROMOTION"
-    primary_keys = KEY_FIELDS
+    shape = DELIVERY
+    primary_keys = DELIVERY.key

@@ -26,6 +26,20 @@ class AccountEntityStream(PinterestStream):
     state_partitioning_keys: t.ClassVar[list[str]] = []
     schema = StreamSchema(SchemaDirectory(schemas))
 
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        """The account's entities; with `on_account_error: skip`, none when it fails.
+
+        Rows already sent stay (they are current); a target that soft-deletes on
+        ACTIVATE_VERSION marks the rest of that account's entities deleted until a run
+        reads them again.
+        """
+        try:
+            yield from super().get_records(context)
+        except Exception as exc:
+            account = (context or {}).get("ad_account_id")
+            if not account or not self._tap.isolation.skip(account, self.name, exc):  # type: ignore[attr-defined]
+                raise
+
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Every entity status, repeated as the spec's form style asks."""
         params = super().get_url_params(context, next_page_token)

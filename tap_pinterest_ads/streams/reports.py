@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import typing as t
+from collections import deque
 from functools import cached_property
 
 import requests
 from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_pinterest_ads.client import PinterestStream
-from tap_pinterest_ads.reports.columns import requested_columns
-from tap_pinterest_ads.reports.job import ReportJob, ReportQueue, ReportRequest, SystemClock
+from tap_pinterest_ads.isolation import named
+from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
+from tap_pinterest_ads.reports.queue import ReportQueue
 from tap_pinterest_ads.reports.records import RecordBuilder
+from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 
 if t.TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from tap_pinterest_ads.streams.accounts import AdAccountsStream
 
@@ -45,26 +48,86 @@ class _StreamReportApi:
 
 
 class _AccountFeed:
-    """Hands each partition its own jobs, in order, from the queue shared by all accounts."""
+    """Hands each partition its own jobs, in order, from the queue shared by all accounts.
 
-    def __init__(self, queue: Iterable[tuple[ReportRequest, ReportJob]]) -> None:
-        self._items = iter(queue)
+    A failure belongs to the account of the report it came from, which is not always the
+    partition being read: reports are created ahead, across accounts. `on_failure` raises
+    (the run stops) or returns (that account is skipped). A `ReportQueue` generator that
+    raised is finished, so the queue is then rebuilt over the reports not handed out yet,
+    without the failed account's; reports already created are reused, not created again.
+    """
+
+    def __init__(
+        self,
+        report_requests: Iterable[ReportRequest],
+        factory: Callable[[ReportRequest], ReportJob],
+        *,
+        max_in_flight: int,
+        on_failure: Callable[[str, Exception], None],
+    ) -> None:
+        self._waiting: deque[ReportRequest] = deque(report_requests)  # not handed out yet
+        self._jobs: dict[ReportRequest, ReportJob] = {}  # created, not handed out yet
+        self._factory = factory
+        self._max_in_flight = max_in_flight
+        self._on_failure = on_failure
         self._next: tuple[ReportRequest, ReportJob] | None = None
+        self.failed: set[str] = set()
+        self._queue, self._items = self._start_queue()
 
     def jobs_for(self, ad_account_id: str) -> Iterator[tuple[ReportRequest, ReportJob]]:
-        while True:
+        while ad_account_id not in self.failed:
             if self._next is None:
-                self._next = next(self._items, None)
+                self._next = self._pull()
             if self._next is None or self._next[0].ad_account_id != ad_account_id:
                 return
             item, self._next = self._next, None
             yield item
 
+    def fail(self, ad_account_id: str, exc: Exception) -> None:
+        """Record an account's failure: raise it, or drop the account's reports and go on."""
+        self._on_failure(ad_account_id, exc)
+        self.failed.add(ad_account_id)
+        for request in [r for r in self._jobs if r.ad_account_id == ad_account_id]:
+            self._jobs.pop(request).close()
+        if self._next is not None and self._next[0].ad_account_id == ad_account_id:
+            self._next[1].close()
+            self._next = None
+        self._items.close()  # type: ignore[attr-defined] - a generator
+        self._waiting = deque(r for r in self._waiting if r.ad_account_id != ad_account_id)
+        self._queue, self._items = self._start_queue()
+
+    def _start_queue(self) -> tuple[ReportQueue, Iterator[tuple[ReportRequest, ReportJob]]]:
+        queue = ReportQueue(list(self._waiting), self._job, max_in_flight=self._max_in_flight)
+        return queue, iter(queue)
+
+    def _job(self, request: ReportRequest) -> ReportJob:
+        job = self._jobs.get(request)
+        if job is None:
+            job = self._jobs[request] = self._factory(request)
+        return job
+
+    def _pull(self) -> tuple[ReportRequest, ReportJob] | None:
+        while True:
+            try:
+                item = next(self._items, None)
+            except Exception as exc:
+                failed = self._queue.failed_request
+                if failed is None:
+                    raise
+                self.fail(failed.ad_account_id, exc)
+                continue
+            if item is not None:
+                handed_out = self._waiting.popleft()
+                assert handed_out == item[0], "the queue yields in request order"
+                self._jobs.pop(handed_out, None)
+            return item
+
 
 class ReportStream(PinterestStream):
     """Daily report rows of one report level, incremental on `date` with a lookback."""
 
-    level: t.ClassVar[str]
+    # Level, granularity, breakdowns, columns and key: all that differs between streams.
+    shape: t.ClassVar[ReportShape] = DELIVERY
     replication_key = "date"
     # Rows come grouped by entity, not by date; the bookmark moves per finished window.
     is_sorted = False
@@ -91,8 +154,15 @@ class ReportStream(PinterestStream):
     def builder(self) -> RecordBuilder:
         """Turns raw report rows into typed records."""
         return RecordBuilder(
-            extra_columns=self.settings.report_columns, attribution=self.settings.attribution
+            extra_columns=self.extra_columns,
+            attribution=self.settings.attribution,
+            shape=self.shape,
         )
+
+    @property
+    def extra_columns(self) -> tuple:
+        """The `report_columns` setting, for the shape that takes it."""
+        return self.settings.report_columns if self.shape.accepts_report_columns else ()
 
     def get_records(self, context: dict | None) -> Iterator[dict]:
         """Every row of every window of this account's reports."""
@@ -106,18 +176,26 @@ class ReportStream(PinterestStream):
         self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
         build = self.builder.build
         for request, job in self._feed.jobs_for(account_id):
-            for row in job.rows():
-                yield build(row, account_id, currency)
-            self._mark_covered(context, request.end_date)
+            try:
+                for row in job.rows():
+                    yield build(row, account_id, currency)
+            except Exception as exc:
+                self._feed.fail(account_id, exc)  # raises unless on_account_error skips it
+                self._keep_bookmark(context)
+                return
+            # A window is covered once the report of its last targeting batch is read.
+            if request.targeting_types == self.shape.targeting_batches[-1]:
+                self._mark_covered(context, request.end_date)
 
     def _start_reports(self) -> _AccountFeed:
         requests_ = [
-            self._report_request(partition["ad_account_id"], window)
+            self._report_request(partition["ad_account_id"], window, targeting_types)
             for partition in self.partitions
             for window in self._windows(partition)
+            for targeting_types in self.shape.targeting_batches
         ]
         api = _StreamReportApi(self)
-        queue = ReportQueue(
+        return _AccountFeed(
             requests_,
             lambda request: ReportJob(
                 request,
@@ -128,8 +206,17 @@ class ReportStream(PinterestStream):
                 logger=self.logger,
             ),
             max_in_flight=self.settings.max_reports_in_flight,
+            on_failure=self._account_failed,
         )
-        return _AccountFeed(queue)
+
+    def _account_failed(self, ad_account_id: str, exc: Exception) -> None:
+        """Return when `on_account_error` skips this failure; raise it, naming the account."""
+        if self._tap.isolation.skip(ad_account_id, self.name, exc):  # type: ignore[attr-defined]
+            return
+        error = named(ad_account_id, exc)
+        if error is exc:
+            raise exc
+        raise error from exc
 
     def _windows(self, context: dict) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
@@ -140,30 +227,49 @@ class ReportStream(PinterestStream):
             bookmark=dt.date.fromisoformat(bookmark) if bookmark else None,
             lookback_days=self.settings.lookback_days,
             today=today,
+            max_span_days=self.shape.max_span_days,
+            max_history_days=self.shape.max_history_days,
         )
         if plan.clamped_from:
             self.logger.warning(
-                "Ad account %s: %s is older than the 914 days Pinterest keeps; starting at %s",
+                "Ad account %s: %s is older than the %d days Pinterest keeps for %s reports; "
+                "starting at %s",
                 context["ad_account_id"],
                 plan.clamped_from,
+                self.shape.max_history_days,
+                self.shape.granularity,
                 plan.start,
             )
         return plan.windows
 
-    def _report_request(self, ad_account_id: str, window: Window) -> ReportRequest:
+    def _report_request(
+        self, ad_account_id: str, window: Window, targeting_types: tuple[str, ...] = ()
+    ) -> ReportRequest:
         attribution = self.settings.attribution
         return ReportRequest(
             ad_account_id=ad_account_id,
             start_date=window.start,
             end_date=window.end,
-            columns=requested_columns(self.settings.report_columns),
-            level=self.level,
+            columns=self.shape.requested_columns(self.extra_columns),
+            level=self.shape.level,
+            granularity=self.shape.granularity,
+            targeting_types=targeting_types,
             click_window_days=attribution.click_window_days,
             engagement_window_days=attribution.engagement_window_days,
             view_window_days=attribution.view_window_days,
             conversion_report_time=attribution.conversion_report_time,
             report_format=self.settings.report_format,
         )
+
+    def _keep_bookmark(self, context: dict) -> None:
+        """After a skipped failure: the bookmark stays at the last window fully read.
+
+        Rows of the failed window move the progress marker, which the SDK would promote to
+        the bookmark when the partition ends; only `_mark_covered` may move it.
+        """
+        markers = self.get_context_state(context).get("progress_markers", {})
+        markers.pop("replication_key", None)
+        markers.pop("replication_key_value", None)
 
     def _mark_covered(self, context: dict, end: dt.date) -> None:
         """Move the bookmark to the last day of a finished window.
@@ -180,3 +286,6 @@ class ReportStream(PinterestStream):
         markers = state.setdefault("progress_markers", {"Note": _NOTE})
         markers["replication_key"] = self.replication_key
         markers["replication_key_value"] = max(value, markers.get("replication_key_value") or value)
+        # A STATE per finished window, not only every 10,000 records and at the end: a run
+        # killed mid-way resumes after its last finished window.
+        self._tap.state_writer.write_state(self._tap.state)

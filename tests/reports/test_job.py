@@ -13,11 +13,11 @@ from tap_pinterest_ads.reports.job import (
     ReportDownloadFailed,
     ReportFailed,
     ReportJob,
-    ReportQueue,
     ReportRequest,
     ReportTimeout,
     redact_url,
 )
+from tap_pinterest_ads.reports.queue import ReportQueue
 
 ACCOUNT = "549755885175"
 URL = (

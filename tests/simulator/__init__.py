@@ -3,6 +3,8 @@
 Endpoints (prefix ``/v5``): ``POST /oauth/token`` (Basic auth, refresh-token rotation),
 ``GET /user_account``, ``GET /ad_accounts``, ``GET /ad_accounts/{id}``,
 ``GET /ad_accounts/{id}/{campaigns,ad_groups,ads}[/{entity_id}]``,
+``GET /ad_accounts/{id}/{keywords,audiences,customer_lists,conversion_tags}``,
+``GET /pins/{pin_id}``, ``GET /resources/{targeting/{type},delivery_metrics}``,
 ``POST|GET /ad_accounts/{id}/reports``; report files under ``/_files/`` (pre-signed style,
 no auth); control endpoints under ``/_sim/`` (see control.py).
 

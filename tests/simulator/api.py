@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from . import lookups
 from .common import DEFAULT_ENTITY_STATUSES, ENTITY_STATUSES, ApiError, bad_request
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ def handle(sim: Simulator, req: RecordedRequest) -> tuple[int, object]:
         return 200, user_account(sim)
     if req.path == "/v5/ad_accounts" and req.method == "GET":
         return 200, paginate(sim.dataset.ad_accounts(), req.query)
+    if req.path.startswith(("/v5/pins/", "/v5/resources/")):
+        return lookups.resource(sim, req)
     m = ROUTE.match(req.path)
     if not m:
         raise ApiError(404, 404, f"Resource not found: {req.path}")
@@ -153,6 +156,8 @@ def _account_route(sim: Simulator, req: RecordedRequest, account_id: str, sub, e
         return 200, account
     if sub == "reports" and eid is None:
         return _reports(sim, req, account_id)
+    if sub in lookups.ACCOUNT_LISTS and eid is None and req.method == "GET":
+        return 200, lookups.account_list(sim, req, account_id, sub)
     if sub not in LIST_KINDS or req.method != "GET":
         raise ApiError(404, 404, f"Resource not found: {req.method} {req.path}")
     kind = LIST_KINDS[sub]

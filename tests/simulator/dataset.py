@@ -228,9 +228,12 @@ class Dataset:
         level: str = "PIN_PROMOTION",
         granularity: str = "DAY",
         primary_sort: str = "BY_ID",
+        targeting_types: list[str] | tuple = (),
         **filters,
     ):
-        """Yield ``(first_level_key, raw_row)`` in the order the report file lists them."""
+        """Yield ``(first_level_key, raw_row)`` in the order the report file lists them.
+
+        ``targeting_types`` (for *_TARGETING levels) adds TARGETING_TYPE / TARGETING_VALUE."""
         return iter_delivery(
             self,
             account_id,
@@ -241,6 +244,7 @@ class Dataset:
             granularity=granularity,
             primary_sort=primary_sort,
             filters=filters,
+            targeting_types=targeting_types,
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from .breakdowns import expand, hour_periods, plan_columns
 from .metrics import ColumnPlan, core_metrics
 
 if TYPE_CHECKING:
@@ -18,7 +19,8 @@ LEVEL_KIND = {
     "CAMPAIGN": "campaign",
     "ADVERTISER": "ad_account",
 }
-GRANULARITIES = ("DAY", "TOTAL", "WEEK", "MONTH")
+LEVEL_KIND.update({f"{level}_TARGETING": kind for level, kind in list(LEVEL_KIND.items())})
+GRANULARITIES = ("DAY", "TOTAL", "WEEK", "MONTH", "HOUR")
 
 
 def _periods(ds: Dataset, start: date, end: date, granularity: str):
@@ -27,6 +29,8 @@ def _periods(ds: Dataset, start: date, end: date, granularity: str):
     days = [lo + timedelta(days=i) for i in range((hi - lo).days + 1)] if lo <= hi else []
     if granularity == "TOTAL":
         return [(None, [d.toordinal() for d in days])] if days else []
+    if granularity == "HOUR":
+        return hour_periods(days)
     out: dict[str, list[int]] = {}
     for d in days:
         if granularity == "WEEK":
@@ -115,6 +119,7 @@ def iter_raw(
     granularity: str,
     primary_sort: str,
     filters: dict,
+    targeting_types: list[str] | tuple = (),
 ) -> Iterator[tuple[str, str | None, dict, tuple, list]]:
     """Yield ``(first-level key, DATE label, attributes, int values, float values)``.
 
@@ -127,7 +132,9 @@ def iter_raw(
     periods = _periods(ds, start, end, granularity)
     groups = [
         (key, {c: attrs.get(c) for c in plan.attributes}, ads)
-        for key, attrs, ads in _groups(ds, account_id, LEVEL_KIND[level], filters)
+        for key, attrs, ads in expand(
+            _groups(ds, account_id, LEVEL_KIND[level], filters), targeting_types
+        )
     ]
     inactive = ds.inactive_percent
     ints, floats, extend = plan.ints, plan.float_columns, plan.extend
@@ -175,9 +182,10 @@ def iter_delivery(
     granularity: str,
     primary_sort: str,
     filters: dict,
+    targeting_types: list[str] | tuple = (),
 ) -> Iterator[tuple[str, dict]]:
     """Yield ``(first-level key, raw row dict)``; see ``Dataset.delivery_rows``."""
-    plan = ColumnPlan(columns)
+    plan = ColumnPlan(plan_columns(columns, targeting_types))
     int_cols = plan.int_columns
     float_cols = [c for c, _ in plan.float_columns]
     raw = iter_raw(
@@ -190,6 +198,7 @@ def iter_delivery(
         granularity=granularity,
         primary_sort=primary_sort,
         filters=filters,
+        targeting_types=targeting_types,
     )
     for key, label, attrs, values, fvalues in raw:
         row = {"DATE": label} if label is not None else {}

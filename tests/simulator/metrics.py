@@ -157,6 +157,7 @@ ATTRIBUTE_EXTRA = frozenset(
         "PRODUCT_ITEM_CURRENCY",
         "PRODUCT_ITEM_PRODUCT_CATEGORY",
         "VIDEO_LENGTH",
+        "TARGETING_VALUE",
     }
 )
 _FLOAT_HINTS = ("RATE", "CTR", "ROAS", "COST_PER", "CPC", "CPM", "CPV", "CPCV", "ECP", "AVG")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .breakdowns import plan_columns
 from .delivery import iter_raw
 from .metrics import ColumnPlan
 
@@ -25,7 +26,8 @@ def render_report(ds: Dataset, path: Path, account_id: str, request: dict) -> tu
     """Write the report file for a normalized request (``reports.validate``); return
     ``(rows, bytes)``.  Keys: start, end, columns, level, granularity, report_format,
     primary_sort, filters."""
-    plan = ColumnPlan(request["columns"])
+    targeting_types = request.get("targeting_types") or ()
+    plan = ColumnPlan(plan_columns(request["columns"], targeting_types))
     granularity = request.get("granularity", "DAY")
     raw = iter_raw(
         ds,
@@ -37,6 +39,7 @@ def render_report(ds: Dataset, path: Path, account_id: str, request: dict) -> tu
         granularity=granularity,
         primary_sort=request.get("primary_sort", "BY_ID"),
         filters=request.get("filters") or {},
+        targeting_types=targeting_types,
     )
     if request.get("report_format", "JSON") == "CSV":
         rows = _write_csv(path, plan, raw, granularity != "TOTAL")

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .breakdowns import HOUR_BACK_DAYS, HOUR_SPAN_DAYS, check_targeting
 from .common import ASYNC_COLUMNS, bad_request, parse_date
 from .delivery import LEVEL_KIND
 from .render import render_report
@@ -37,12 +38,12 @@ def _check_dates(body: dict, today: date, granularity: str) -> tuple[date, date]
     end = parse_date(body["end_date"], "end_date")
     if end < start:
         raise bad_request("end_date must be on or after start_date.")
-    if granularity == "HOUR":
-        raise bad_request("HOUR granularity is not supported by the simulator.")
-    if (end - start).days + 1 > MAX_SPAN_DAYS:
-        raise bad_request(f"Date range exceeds {MAX_SPAN_DAYS} days.")
-    if start < today - timedelta(days=MAX_BACK_DAYS):
-        raise bad_request(f"start_date cannot be more than {MAX_BACK_DAYS} days in the past.")
+    hourly = granularity == "HOUR"
+    span, back = (HOUR_SPAN_DAYS, HOUR_BACK_DAYS) if hourly else (MAX_SPAN_DAYS, MAX_BACK_DAYS)
+    if (end - start).days + 1 > span:
+        raise bad_request(f"Date range exceeds {span} days.")
+    if start < today - timedelta(days=back):
+        raise bad_request(f"start_date cannot be more than {back} days in the past.")
     return start, end
 
 
@@ -98,6 +99,7 @@ def validate(body: object, today: date) -> dict:
         "report_format": _check_enum(body, "report_format", ("JSON", "CSV"), "JSON"),
         "primary_sort": _check_enum(body, "primary_sort", ("BY_ID", "BY_DATE"), "BY_ID"),
         "filters": _check_filters(body),
+        "targeting_types": check_targeting(body, level),
     }
 
 

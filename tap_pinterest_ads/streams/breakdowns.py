@@ -1,0 +1,131 @@
+"""Report streams beside `pin_promotion_delivery`: other levels, targeting breakdowns, hours
+and conversions by event. Each declares its name and shape; `ReportStream` does the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+from functools import cached_property
+
+from tap_pinterest_ads.reports.records import RecordBuilder, ReportValueError
+from tap_pinterest_ads.reports.schema import build_schema
+from tap_pinterest_ads.reports.shapes import CONVERSIONS, HOURLY, delivery, targeting
+from tap_pinterest_ads.streams.reports import ReportStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk import Tap
+
+
+class OptionalReportStream(ReportStream):
+    """A report stream a catalog must select: each costs extra reports per account and window."""
+
+    selected_by_default = False
+
+
+class AdAccountDeliveryStream(OptionalReportStream):
+    """Daily ADVERTISER (ad account) metrics."""
+
+    name = "ad_account_delivery"
+    shape = delivery("ADVERTISER")
+    primary_keys = shape.key
+
+
+class CampaignDeliveryStream(OptionalReportStream):
+    """Daily CAMPAIGN metrics."""
+
+    name = "campaign_delivery"
+    shape = delivery("CAMPAIGN")
+    primary_keys = shape.key
+
+
+class AdGroupDeliveryStream(OptionalReportStream):
+    """Daily AD_GROUP metrics."""
+
+    name = "ad_group_delivery"
+    shape = delivery("AD_GROUP")
+    primary_keys = shape.key
+
+
+class PinPromotionTargetingDeliveryStream(OptionalReportStream):
+    """Daily PIN_PROMOTION metrics per targeting type and value (age, gender, country, …)."""
+
+    name = "pin_promotion_targeting_delivery"
+    shape = targeting("PIN_PROMOTION")
+    primary_keys = shape.key
+
+
+class CampaignTargetingDeliveryStream(OptionalReportStream):
+    """Daily CAMPAIGN metrics per targeting type and value."""
+
+    name = "campaign_targeting_delivery"
+    shape = targeting("CAMPAIGN")
+    primary_keys = shape.key
+
+
+class PinPromotionConversionsStream(OptionalReportStream):
+    """Daily PIN_PROMOTION conversions and their value per event and attribution."""
+
+    name = "pin_promotion_conversions"
+    shape = CONVERSIONS
+    primary_keys = shape.key
+
+
+def utc_hour(value: str) -> str:
+    """An hourly report's DATE as an ISO 8601 UTC date-time.
+
+    The spec does not show the hourly form; "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH[:MM…]"
+    and an explicit offset are all read. A bare date has no hour and is refused.
+    """
+    text = value.strip()
+    try:
+        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if len(text) > 10 else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ReportValueError("DATE", value, "a date and hour")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).isoformat()
+
+
+class HourlyRecordBuilder(RecordBuilder):
+    """`date_hour` as an ISO date-time and `date` as its UTC day, both from DATE."""
+
+    def build(
+        self, raw_row: dict[str, t.Any], ad_account_id: str, currency: str | None
+    ) -> dict[str, t.Any]:
+        """The delivery record of one hour."""
+        record = super().build(raw_row, ad_account_id, currency)
+        hour = utc_hour(record["date_hour"])
+        record["date_hour"] = hour
+        record["date"] = hour[:10]
+        return record
+
+
+class PinPromotionDeliveryHourlyStream(OptionalReportStream):
+    """Hourly PIN_PROMOTION metrics of the last 8 days; HOUR reports carry no conversions."""
+
+    name = "pin_promotion_delivery_hourly"
+    shape = HOURLY
+    primary_keys = shape.key
+
+    @cached_property
+    def builder(self) -> RecordBuilder:
+        """Turns raw hourly rows into typed records."""
+        return HourlyRecordBuilder(attribution=self.settings.attribution, shape=self.shape)
+
+
+REPORT_STREAMS: tuple[type[ReportStream], ...] = (
+    AdAccountDeliveryStream,
+    CampaignDeliveryStream,
+    AdGroupDeliveryStream,
+    PinPromotionTargetingDeliveryStream,
+    CampaignTargetingDeliveryStream,
+    PinPromotionDeliveryHourlyStream,
+    PinPromotionConversionsStream,
+)
+
+
+def report_streams(tap: Tap) -> list[ReportStream]:
+    """One instance of each report stream above, with its schema."""
+    return [cls(tap=tap, schema=build_schema(shape=cls.shape)) for cls in REPORT_STREAMS]

@@ -1,0 +1,246 @@
+"""Entities beside the ad hierarchy and lookups: keywords, audiences, customer lists,
+conversion tags, promoted pins' creatives, targeting options, metric and ad format definitions.
+All full table."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+
+from tap_pinterest_ads import schemas
+from tap_pinterest_ads.ad_formats import AD_FORMATS
+from tap_pinterest_ads.client import PinterestStream
+from tap_pinterest_ads.reports.records import to_text
+from tap_pinterest_ads.streams.entities import AccountEntityStream
+from tap_pinterest_ads.streams.transform import epoch_to_iso
+
+if t.TYPE_CHECKING:
+    import requests
+
+# Option dictionaries of `GET /resources/targeting/{targeting_type}` the tap reads; KEYWORD
+# and the AUDIENCE_* types are per advertiser and searched, not listed.
+TARGETING_OPTION_TYPES = (
+    "APPTYPE",
+    "GENDER",
+    "LOCALE",
+    "AGE_BUCKET",
+    "LOCATION",
+    "GEO",
+    "INTEREST",
+)
+# Largest first: the URL a BI tool should show for a pin.
+_IMAGE_SIZES = ("1200x", "600x", "400x300", "150x150")
+
+
+class AccountLookupStream(AccountEntityStream):
+    """A list under one ad account that takes no `entity_statuses` filter."""
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """Page size and cursor only."""
+        params = super().get_url_params(context, next_page_token)
+        params.pop("entity_statuses", None)
+        return params
+
+
+class KeywordsStream(AccountLookupStream):
+    """`GET /ad_accounts/{id}/keywords?ad_group_id=…` for every ad group of the account.
+
+    Without a filter the endpoint returns only keywords whose parent is the ad account;
+    Ads Manager keywords hang off ad groups, so the account's ad groups are listed first.
+    """
+
+    name = "keywords"
+    path = "/ad_accounts/{ad_account_id}/keywords"
+    # One request per ad group: opt in through the catalog.
+    selected_by_default = False
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """The ad group whose keywords are read."""
+        params = super().get_url_params(context, next_page_token)
+        if context and context.get("ad_group_id"):
+            params["ad_group_id"] = context["ad_group_id"]
+        return params
+
+    def request_records(self, context: dict | None) -> t.Iterable[dict]:
+        """Every page of keywords of every ad group, whatever its status."""
+        assert context is not None
+        ad_groups = self._tap.streams["ad_groups"]  # type: ignore[attr-defined]
+        group_ids = [str(group["id"]) for group in ad_groups.request_records(context)]
+        for ad_group_id in group_ids:
+            yield from super().request_records({**context, "ad_group_id": ad_group_id})
+
+
+class AudiencesStream(AccountLookupStream):
+    """`GET /ad_accounts/{id}/audiences` — the audiences the account owns."""
+
+    name = "audiences"
+    path = "/ad_accounts/{ad_account_id}/audiences"
+
+
+class CustomerListsStream(AccountLookupStream):
+    """`GET /ad_accounts/{id}/customer_lists`."""
+
+    name = "customer_lists"
+    path = "/ad_accounts/{ad_account_id}/customer_lists"
+
+
+class ConversionTagsStream(AccountLookupStream):
+    """`GET /ad_accounts/{id}/conversion_tags` — one unpaginated `{items}` answer."""
+
+    name = "conversion_tags"
+    path = "/ad_accounts/{ad_account_id}/conversion_tags"
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """None: the endpoint neither pages nor filters by status."""
+        return {}
+
+    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+        """Also `last_fired_time`: the milliseconds of `last_fired_time_ms` as a date-time."""
+        millis = row.get("last_fired_time_ms")
+        row["last_fired_time"] = None if millis is None else epoch_to_iso(int(millis) // 1000)
+        return super().post_process(row, context)
+
+
+class PinNotFoundError(Exception):
+    """`GET /pins/{id}` answered 404: the pin behind an ad is gone."""
+
+
+class PinsStream(AccountLookupStream):
+    """`GET /pins/{pin_id}?ad_account_id=…` once per distinct pin of the account's ads.
+
+    A pin promoted by several accounts is read once per run (under the first account).
+    Pins the API flags as deleted are not requested; a 404 is logged and skipped.
+    """
+
+    name = "pins"
+    path = "/pins/{pin_id}"
+    # Needs the pins:read and boards:read scopes on top of ads:read: opt in.
+    selected_by_default = False
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._read: set[str] = set()
+
+    def request_records(self, context: dict | None) -> t.Iterable[dict]:
+        """The creative of every pin the account's ads promote, each pin once."""
+        assert context is not None
+        ads = self._tap.streams["pin_promotions"]  # type: ignore[attr-defined]
+        pin_ids = dict.fromkeys(
+            str(ad["pin_id"])
+            for ad in ads.request_records(context)
+            if ad.get("pin_id") and not ad.get("is_pin_deleted")
+        )
+        for pin_id in pin_ids:
+            if pin_id in self._read:
+                continue
+            self._read.add(pin_id)
+            try:
+                yield self.request_json(
+                    "GET", f"/pins/{pin_id}", params={"ad_account_id": context["ad_account_id"]}
+                )
+            except PinNotFoundError as exc:
+                self.logger.warning(
+                    "Pin %s of ad account %s: %s", pin_id, context["ad_account_id"], exc
+                )
+
+    def validate_response(self, response: requests.Response) -> None:
+        """A missing pin is not a failed run."""
+        if response.status_code == 404:
+            raise PinNotFoundError(self.response_error_message(response))
+        super().validate_response(response)
+
+    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+        """The media's type and its largest image and video URLs as top-level fields."""
+        media = row.get("media") or {}
+        first = (media.get("items") or [{}])[0] or {}
+        images = media.get("images") or first.get("images") or {}
+        row["media_type"] = media.get("media_type")
+        row["image_url"] = next(
+            ((images.get(size) or {}).get("url") for size in _IMAGE_SIZES if images.get(size)),
+            media.get("cover_image_url") or first.get("cover_image_url"),
+        )
+        row["video_url"] = media.get("video_url") or first.get("video_url")
+        row["ad_account_id"] = context["ad_account_id"] if context else None
+        return super().post_process(row, context)
+
+
+class _GlobalLookupStream(PinterestStream):
+    """A full-table resource outside the ad accounts, read once per run."""
+
+    schema = StreamSchema(SchemaDirectory(schemas))
+    state_partitioning_keys: t.ClassVar[list[str]] = []
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """These endpoints do not page."""
+        return {}
+
+
+class TargetingOptionsStream(_GlobalLookupStream):
+    """`GET /resources/targeting/{targeting_type}`: code → name per targeting type.
+
+    The spec answers an array of `{code: name}` objects; each pair becomes a row.
+    """
+
+    name = "targeting_options"
+    path = "/resources/targeting/{targeting_type}"
+    primary_keys = ("targeting_type", "id")
+
+    @property
+    def partitions(self) -> list[dict]:
+        """One request per targeting type."""
+        return [{"targeting_type": name} for name in TARGETING_OPTION_TYPES]
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        """One row per option code."""
+        for item in response.json() or []:
+            for code, name in (item or {}).items():
+                yield {"id": str(code), "name": None if name is None else to_text(name)}
+
+    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+        """The type the option belongs to."""
+        return {"targeting_type": (context or {}).get("targeting_type"), **row}
+
+
+class DeliveryMetricsStream(_GlobalLookupStream):
+    """`GET /resources/delivery_metrics?report_type=ASYNC`: the report columns' definitions."""
+
+    name = "delivery_metrics"
+    path = "/resources/delivery_metrics"
+    primary_keys = ("name",)
+    # Needs the pins:read and user_accounts:read scopes on top of ads:read: opt in.
+    selected_by_default = False
+
+    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+        """The metrics async reports accept (the tap's only kind of report)."""
+        return {"report_type": "ASYNC"}
+
+
+class AdFormatsStream(_GlobalLookupStream):
+    """The ad formats (creative types) with descriptions: a static lookup, no request."""
+
+    name = "ad_formats"
+    path = ""
+    primary_keys = ("creative_type",)
+
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        """One row per `CreativeType` value."""
+        for creative_type, name, description, deprecated in AD_FORMATS:
+            yield {
+                "creative_type": creative_type,
+                "name": name,
+                "description": description,
+                "is_deprecated": deprecated,
+            }
+
+
+LOOKUP_STREAMS: tuple[type[PinterestStream], ...] = (
+    KeywordsStream,
+    AudiencesStream,
+    CustomerListsStream,
+    ConversionTagsStream,
+    PinsStream,
+    TargetingOptionsStream,
+    DeliveryMetricsStream,
+    AdFormatsStream,
+)
