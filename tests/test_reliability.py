@@ -22,7 +22,7 @@ from singer_sdk.exceptions import RetriableAPIError
 from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
 from tap_pinterest_ads.streams import reports as report_streams
-from tap_pinterest_ads.streams.reports import _AccountFeed
+from tap_pinterest_ads.streams.report_feed import AccountFeed
 from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
@@ -579,7 +579,7 @@ def feed_of(plan: dict[str, int], broken: dict[str, set[str]], skip: bool = True
         for account, windows in plan.items()
         for day in range(1, windows + 1)
     ]
-    feed = _AccountFeed(
+    feed = AccountFeed(
         requests_,
         lambda r: FakeJob(r, log, broken.get(r.ad_account_id, set())),
         max_in_flight=3,
@@ -588,7 +588,7 @@ def feed_of(plan: dict[str, int], broken: dict[str, set[str]], skip: bool = True
     return feed, log, failures
 
 
-def served(feed: _AccountFeed, accounts: list[str]) -> list[str]:
+def served(feed: AccountFeed, accounts: list[str]) -> list[str]:
     return [
         f"{account}/{request.start_date.day}"
         for account in accounts

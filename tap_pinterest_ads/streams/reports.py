@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import typing as t
-from collections import deque
 from functools import cached_property
 
 import requests
@@ -16,111 +15,23 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
+from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
-from tap_pinterest_ads.reports.queue import ReportQueue
 from tap_pinterest_ads.reports.records import RecordBuilder
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
+from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
 
 if t.TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Iterator
+
+    from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
 
     from tap_pinterest_ads.streams.accounts import AdAccountsStream
 
 _NOTE = "Report rows are unsorted; the bookmark advances per finished report window."
 # Without start_date and state, a first run reads this many days.
 DEFAULT_FIRST_RUN_DAYS = 30
-
-
-class _StreamReportApi:
-    """The report engine's API calls, sent through the stream's retrying request path."""
-
-    def __init__(self, stream: PinterestStream) -> None:
-        self._stream = stream
-
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
-        return self._stream.request_json("POST", f"/ad_accounts/{ad_account_id}/reports", json=body)
-
-    def get_report(self, ad_account_id: str, token: str) -> dict:
-        return self._stream.request_json(
-            "GET", f"/ad_accounts/{ad_account_id}/reports", params={"token": token}
-        )
-
-
-class _AccountFeed:
-    """Hands each partition its own jobs, in order, from the queue shared by all accounts.
-
-    A failure belongs to the account of the report it came from, which is not always the
-    partition being read: reports are created ahead, across accounts. `on_failure` raises
-    (the run stops) or returns (that account is skipped). A `ReportQueue` generator that
-    raised is finished, so the queue is then rebuilt over the reports not handed out yet,
-    without the failed account's; reports already created are reused, not created again.
-    """
-
-    def __init__(
-        self,
-        report_requests: Iterable[ReportRequest],
-        factory: Callable[[ReportRequest], ReportJob],
-        *,
-        max_in_flight: int,
-        on_failure: Callable[[str, Exception], None],
-    ) -> None:
-        self._waiting: deque[ReportRequest] = deque(report_requests)  # not handed out yet
-        self._jobs: dict[ReportRequest, ReportJob] = {}  # created, not handed out yet
-        self._factory = factory
-        self._max_in_flight = max_in_flight
-        self._on_failure = on_failure
-        self._next: tuple[ReportRequest, ReportJob] | None = None
-        self.failed: set[str] = set()
-        self._queue, self._items = self._start_queue()
-
-    def jobs_for(self, ad_account_id: str) -> Iterator[tuple[ReportRequest, ReportJob]]:
-        while ad_account_id not in self.failed:
-            if self._next is None:
-                self._next = self._pull()
-            if self._next is None or self._next[0].ad_account_id != ad_account_id:
-                return
-            item, self._next = self._next, None
-            yield item
-
-    def fail(self, ad_account_id: str, exc: Exception) -> None:
-        """Record an account's failure: raise it, or drop the account's reports and go on."""
-        self._on_failure(ad_account_id, exc)
-        self.failed.add(ad_account_id)
-        for request in [r for r in self._jobs if r.ad_account_id == ad_account_id]:
-            self._jobs.pop(request).close()
-        if self._next is not None and self._next[0].ad_account_id == ad_account_id:
-            self._next[1].close()
-            self._next = None
-        self._items.close()  # type: ignore[attr-defined] - a generator
-        self._waiting = deque(r for r in self._waiting if r.ad_account_id != ad_account_id)
-        self._queue, self._items = self._start_queue()
-
-    def _start_queue(self) -> tuple[ReportQueue, Iterator[tuple[ReportRequest, ReportJob]]]:
-        queue = ReportQueue(list(self._waiting), self._job, max_in_flight=self._max_in_flight)
-        return queue, iter(queue)
-
-    def _job(self, request: ReportRequest) -> ReportJob:
-        job = self._jobs.get(request)
-        if job is None:
-            job = self._jobs[request] = self._factory(request)
-        return job
-
-    def _pull(self) -> tuple[ReportRequest, ReportJob] | None:
-        while True:
-            try:
-                item = next(self._items, None)
-            except Exception as exc:
-                failed = self._queue.failed_request
-                if failed is None:
-                    raise
-                self.fail(failed.ad_account_id, exc)
-                continue
-            if item is not None:
-                handed_out = self._waiting.popleft()
-                assert handed_out == item[0], "the queue yields in request order"
-                self._jobs.pop(handed_out, None)
-            return item
 
 
 class ReportStream(PinterestStream):
@@ -138,7 +49,7 @@ class ReportStream(PinterestStream):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self._feed: _AccountFeed | None = None
+        self._feed: AccountFeed | None = None
         self._download_session = requests.Session()
 
     @property
@@ -167,6 +78,27 @@ class ReportStream(PinterestStream):
     def get_records(self, context: dict | None) -> Iterator[dict]:
         """Every row of every window of this account's reports."""
         assert context is not None
+        for records in self._window_records(context):
+            yield from records
+
+    def get_batches(
+        self, batch_config: BatchConfig, context: dict | None = None
+    ) -> Iterator[tuple[BaseBatchFileEncoding, list[str]]]:
+        """The bulk path: records go straight into BATCH files, window by window.
+
+        A window's bookmark (and its STATE) follows the BATCH messages of its rows.
+        """
+        writer = BatchFileWriter(batch_config, tap_name=self.tap_name, stream_name=self.name)
+        for partition in [context] if context else self.partitions:
+            for records in self._window_records(partition):
+                for manifest in writer.write(records):
+                    yield batch_config.encoding, manifest
+            # What the SDK's per-record path does when a partition ends.
+            self.get_context_state(partition).pop("progress_markers", None)
+
+    def _window_records(self, context: dict) -> Iterator[Iterator[dict]]:
+        """The records of each report window, in order; a window whose records were all
+        consumed moves the bookmark."""
         account_id = context["ad_account_id"]
         currency = self._accounts.currency_of(account_id)
         if self._feed is None:
@@ -174,28 +106,37 @@ class ReportStream(PinterestStream):
         # Declared before the first record, so the SDK does not warn that unsorted
         # progress is not resumable: _mark_covered makes it resumable per window.
         self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
-        build = self.builder.build
         for request, job in self._feed.jobs_for(account_id):
-            try:
-                for row in job.rows():
-                    yield build(row, account_id, currency)
-            except Exception as exc:
-                self._feed.fail(account_id, exc)  # raises unless on_account_error skips it
+            failed: list[Exception] = []
+            yield self._records(job, account_id, currency, failed)
+            if failed:
+                self._feed.fail(account_id, failed[0])  # raises unless on_account_error skips
                 self._keep_bookmark(context)
                 return
             # A window is covered once the report of its last targeting batch is read.
             if request.targeting_types == self.shape.targeting_batches[-1]:
                 self._mark_covered(context, request.end_date)
 
-    def _start_reports(self) -> _AccountFeed:
+    def _records(
+        self, job: ReportJob, account_id: str, currency: str | None, failed: list[Exception]
+    ) -> Iterator[dict]:
+        build = self.builder.build
+        try:
+            for row in job.rows():
+                yield build(row, account_id, currency)
+        except Exception as exc:
+            # Judged once the consumer is done with this window: skip or fail, see the feed.
+            failed.append(exc)
+
+    def _start_reports(self) -> AccountFeed:
         requests_ = [
             self._report_request(partition["ad_account_id"], window, targeting_types)
             for partition in self.partitions
             for window in self._windows(partition)
             for targeting_types in self.shape.targeting_batches
         ]
-        api = _StreamReportApi(self)
-        return _AccountFeed(
+        api = StreamReportApi(self)
+        return AccountFeed(
             requests_,
             lambda request: ReportJob(
                 request,

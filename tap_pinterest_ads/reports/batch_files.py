@@ -1,0 +1,47 @@
+"""BATCH files written straight from report records, without per-record SDK work.
+
+singer-sdk's own batcher takes records from the per-record sync path (selection pass,
+state increments, message objects) and gzips at level 9; report records are already
+typed and complete, so they go to the file as they are built. The files hold raw records,
+one JSON object a line, which is what singer-sdk targets read from a BATCH message.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import typing as t
+import uuid
+
+import msgspec
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from singer_sdk.helpers._batch import BatchConfig
+
+# Level 1: several times faster than level 9 and most of its size gain on JSON lines.
+GZIP_LEVEL = 1
+
+
+class BatchFileWriter:
+    """Splits records into files of `batch_size` under the configured storage root."""
+
+    def __init__(self, batch_config: BatchConfig, *, tap_name: str, stream_name: str) -> None:
+        self._config = batch_config
+        self._sync_id = f"{tap_name}--{stream_name}-{uuid.uuid4()}"
+        self._count = itertools.count(1)
+        self._encoder = msgspec.json.Encoder(decimal_format="number")
+
+    def write(self, records: Iterable[dict]) -> Iterator[list[str]]:
+        """Write `records`, yielding a manifest (a list of one file URL) per file."""
+        storage = self._config.storage
+        gzipped = self._config.encoding.compression == "gzip"
+        iterator = iter(records)
+        while chunk := list(itertools.islice(iterator, self._config.batch_size)):
+            name = f"{storage.prefix or ''}{self._sync_id}-{next(self._count)}.json"
+            name += ".gz" if gzipped else ""
+            lines = self._encoder.encode_lines(chunk)
+            with storage.open(name, "wb") as handle:
+                handle.write(gzip.compress(lines, GZIP_LEVEL) if gzipped else lines)
+            yield [storage.get_url(name)]
