@@ -81,10 +81,20 @@ def make_request(start: date = date(2024, 1, 1), **overrides) -> ReportRequest:
 
 def make_job(api: FakeApi, clock: FakeClock, session=None, request=None, **options) -> ReportJob:
     session = session or requests.Session()
+    options.setdefault("poll_factor", 2.0)  # whole-second schedules read best in tests
     return ReportJob(request or make_request(), api, session, clock, **options)
 
 
 # --- polling -----------------------------------------------------------------------------
+
+
+def test_by_default_each_poll_waits_30_percent_longer_than_the_last():
+    clock = FakeClock()
+    api = FakeApi(*["IN_PROGRESS"] * 4, finished())
+    job = ReportJob(make_request(), api, requests.Session(), clock)
+
+    job.wait_for_url()
+    assert [round(s, 3) for s in clock.sleeps] == [1, 1.3, 1.69, 2.197, 2.856]
 
 
 def test_in_progress_report_is_polled_on_a_doubling_schedule_capped_at_poll_max():
