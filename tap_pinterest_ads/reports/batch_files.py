@@ -8,6 +8,7 @@ one JSON object a line, which is what singer-sdk targets read from a BATCH messa
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import itertools
 import typing as t
@@ -22,6 +23,7 @@ if t.TYPE_CHECKING:
 
 # Level 1: several times faster than level 9 and most of its size gain on JSON lines.
 GZIP_LEVEL = 1
+ENCODE_SLICE = 1000
 
 
 class BatchFileWriter:
@@ -37,11 +39,22 @@ class BatchFileWriter:
         """Write `records`, yielding a manifest (a list of one file URL) per file."""
         storage = self._config.storage
         gzipped = self._config.encoding.compression == "gzip"
+        size = self._config.batch_size
         iterator = iter(records)
-        while chunk := list(itertools.islice(iterator, self._config.batch_size)):
+        # Encoded a slice at a time, so memory holds a slice of records, not a whole file's.
+        while chunk := list(itertools.islice(iterator, min(ENCODE_SLICE, size))):
             name = f"{storage.prefix or ''}{self._sync_id}-{next(self._count)}.json"
             name += ".gz" if gzipped else ""
-            lines = self._encoder.encode_lines(chunk)
-            with storage.open(name, "wb") as handle:
-                handle.write(gzip.compress(lines, GZIP_LEVEL) if gzipped else lines)
+            with storage.open(name, "wb") as raw, self._compressed(raw, gzipped) as handle:
+                written = 0
+                while chunk:
+                    handle.write(self._encoder.encode_lines(chunk))
+                    written += len(chunk)
+                    chunk = list(itertools.islice(iterator, min(ENCODE_SLICE, size - written)))
             yield [storage.get_url(name)]
+
+    @staticmethod
+    def _compressed(raw: t.BinaryIO, gzipped: bool) -> t.ContextManager[t.BinaryIO]:
+        if gzipped:
+            return gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL)
+        return contextlib.nullcontext(raw)

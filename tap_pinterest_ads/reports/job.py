@@ -26,9 +26,9 @@ from tap_pinterest_ads.reports.request import (
 LOGGER = logging.getLogger(__name__)
 
 FINISHED = "FINISHED"
-# Each wait is 30% longer than the one before: a ready report is read at most about 30% of
-# its build time late, for a few more polls than doubling (capped at `poll_max` anyway).
-POLL_FACTOR = 1.3
+# Each wait is 25% longer than the one before: a ready report is read at most about a
+# quarter of its build time late, for a few more polls than doubling (capped at poll_max).
+POLL_FACTOR = 1.25
 # Statuses after which the token is useless and the report must be created again.
 RECREATE_STATUSES = frozenset({"FAILED", "EXPIRED", "CANCELLED", "DOES_NOT_EXIST"})
 # Pre-signed storage URLs answer these once the link has lapsed (or was never valid).

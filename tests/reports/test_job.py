@@ -88,13 +88,13 @@ def make_job(api: FakeApi, clock: FakeClock, session=None, request=None, **optio
 # --- polling -----------------------------------------------------------------------------
 
 
-def test_by_default_each_poll_waits_30_percent_longer_than_the_last():
+def test_by_default_each_poll_waits_25_percent_longer_than_the_last():
     clock = FakeClock()
     api = FakeApi(*["IN_PROGRESS"] * 4, finished())
     job = ReportJob(make_request(), api, requests.Session(), clock)
 
     job.wait_for_url()
-    assert [round(s, 3) for s in clock.sleeps] == [1, 1.3, 1.69, 2.197, 2.856]
+    assert [round(s, 4) for s in clock.sleeps] == [1, 1.25, 1.5625, 1.9531, 2.4414]
 
 
 def test_in_progress_report_is_polled_on_a_doubling_schedule_capped_at_poll_max():
