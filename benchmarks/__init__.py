@@ -1,0 +1,1 @@
+"""Benchmarks of tap-pinterest-ads against the local API simulator (`make bench`)."""
