@@ -19,6 +19,7 @@ from tap_pinterest_ads.entity_fields import (
     OPENAPI_COMPONENTS,
 )
 from tests.openapi_contract import resolved_component
+from tests.schema_walk import types_of, walk
 from tests.test_lookup_schemas import LOOKUP_ENTITIES, LOOKUP_TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,23 +48,6 @@ def stream_schema(stream: str) -> dict[str, Any]:
 
 def spec_properties(stream: str) -> dict[str, Any]:
     return resolved_component(OPENAPI_COMPONENTS[stream])["properties"]
-
-
-def types_of(schema: dict[str, Any]) -> set[str]:
-    declared = schema["type"]
-    return {declared} if isinstance(declared, str) else set(declared)
-
-
-def walk(schema: dict[str, Any], path: str = ""):
-    """Yield (path, subschema) for every property / items schema, depth first."""
-    for name, sub in schema.get("properties", {}).items():
-        yield f"{path}.{name}".lstrip("."), sub
-        yield from walk(sub, f"{path}.{name}".lstrip("."))
-    if isinstance(schema.get("items"), dict):
-        yield f"{path}[]", schema["items"]
-        yield from walk(schema["items"], f"{path}[]")
-    if isinstance(schema.get("additionalProperties"), dict):
-        yield f"{path}{{*}}", schema["additionalProperties"]
 
 
 # --------------------------------------------------------------------------------------

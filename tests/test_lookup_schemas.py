@@ -16,6 +16,7 @@ from jsonschema import Draft7Validator
 from scripts.generate_lookup_schemas import Spec, stream_schema
 from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS, OPENAPI_COMPONENTS
 from tests.openapi_contract import load_spec, resolved_component
+from tests.schema_walk import types_of, walk
 
 #: Schemas generated from a spec component (scripts/generate_lookup_schemas.py).
 LOOKUP_ENTITIES = ("keywords", "audiences", "customer_lists", "conversion_tags", "pins")
@@ -43,20 +44,6 @@ FORBIDDEN = ("$ref", "allOf", "anyOf", "oneOf", "nullable", "pattern", "enum")
 def schema_of(stream: str) -> dict[str, Any]:
     text = resources.files("tap_pinterest_ads.schemas").joinpath(f"{stream}.json").read_text()
     return json.loads(text)
-
-
-def types_of(schema: dict[str, Any]) -> set[str]:
-    declared = schema["type"]
-    return {declared} if isinstance(declared, str) else set(declared)
-
-
-def walk(schema: dict[str, Any], path: str = ""):
-    for name, sub in schema.get("properties", {}).items():
-        yield f"{path}.{name}".lstrip("."), sub
-        yield from walk(sub, f"{path}.{name}".lstrip("."))
-    if isinstance(schema.get("items"), dict):
-        yield f"{path}[]", schema["items"]
-        yield from walk(schema["items"], f"{path}[]")
 
 
 @pytest.mark.parametrize("stream", LOOKUP_ENTITIES)
