@@ -67,7 +67,7 @@ ECONOMY = DatasetSpec(accounts=3, campaigns=3, ad_groups=4, ads=25, days=30)
 ECONOMY_STREAMS = ("ad_accounts", "campaigns", "ad_groups", "pin_promotions", DELIVERY_STREAM)
 CONCURRENCY = DatasetSpec(accounts=10, campaigns=1, ad_groups=1, ads=3, days=30)
 # The what-if poll back-off factor of the concurrency section (the tap's default is
-# reports/job.py POLL_FACTOR: 2.0 until commit 5cb7e24, 1.3 since).
+# reports/job.py POLL_FACTOR: 2.0 until commit 5cb7e24, 1.3 until 0e093f3, 1.25 since).
 POLL_FACTOR = 1.25
 # The what-if patches of benchmarks/tap_variant.py, sized on the 150k run.
 VARIANTS = {

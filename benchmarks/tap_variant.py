@@ -18,7 +18,7 @@ The patches are applied in this process only; nothing in tap_pinterest_ads/ is c
                         with `git show`) instead of the current ones: a before/after A/B.
 --poll-factor F         ReportJob's poll back-off factor instead of reports/job.py's
                         POLL_FACTOR (2.0 until commit 5cb7e24: polls 1, 3, 7, 15 s after
-                        creation; 1.3 since); e.g. 1.25 sees a finished report sooner.
+                        creation; 1.3 until 0e093f3; 1.25 since).
 """
 
 from __future__ import annotations
