@@ -20,9 +20,6 @@ Treat these mappings as read-only.
 
 from __future__ import annotations
 
-#: Divisor from micro-currency to currency units.
-MICROS_PER_UNIT = 1_000_000
-
 EPOCH_FIELDS: dict[str, tuple[str, ...]] = {
     "ad_accounts": ("created_time", "updated_time"),
     "campaigns": ("created_time", "updated_time", "start_time", "end_time"),

@@ -15,7 +15,6 @@ from jsonschema import Draft7Validator
 from tap_pinterest_ads.entity_fields import (
     EPOCH_FIELDS,
     MICRO_AMOUNT_FIELDS,
-    MICROS_PER_UNIT,
     OPENAPI_COMPONENTS,
 )
 from tests.openapi_contract import resolved_component
@@ -222,7 +221,7 @@ def epoch_to_iso(value: int | None) -> str | None:
 
 
 def micro_to_amount(value: int | None) -> Decimal | None:
-    return None if value is None else Decimal(value) / MICROS_PER_UNIT
+    return None if value is None else Decimal(value) / 1_000_000
 
 
 def transform(stream: str, record: dict[str, Any]) -> dict[str, Any]:

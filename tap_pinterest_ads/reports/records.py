@@ -17,7 +17,7 @@ from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 # A private context so results do not depend on whatever the process set as the default;
 # 28 digits keep micro-unit amounts exact.
 _CTX = decimal.Context(prec=28)
-_MICRO = Decimal(1_000_000)
+MICRO = Decimal(1_000_000)
 _ZERO = Decimal(0)
 
 
@@ -84,7 +84,7 @@ def money(value: Any, api: str) -> Decimal:
     """Micro-currency units -> exact amount in the ad account's currency."""
     if type(value) is not int:
         value = to_int(value, api)
-    return _CTX.divide(value, _MICRO)
+    return _CTX.divide(value, MICRO)
 
 
 def _count(value: Any, api: str) -> int:
@@ -157,7 +157,7 @@ class RecordBuilder:
             value = get(api, 0)
             if type(value) is not int:
                 value = _count(value, api)
-            record[field] = divide(value, _MICRO) if value else _ZERO
+            record[field] = divide(value, MICRO) if value else _ZERO
         for field, left, right in self._sums:
             record[field] = record[left] + record[right]
         for field, numerator, denominator, factor in self._ratios:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-MICRO = Decimal(1_000_000)
+from tap_pinterest_ads.reports.records import MICRO
 
 
 def epoch_to_iso(value: object) -> str | None:
