@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import signal
 import sys
@@ -15,6 +16,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
 from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
+from tap_pinterest_ads.env_config import settings_from_environment
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
@@ -49,6 +51,14 @@ class TapPinterestAds(Tap):
         if validate_config:
             Settings.from_config(self.config, strict=True)
         install_log_redaction(self.redactor)
+
+    @property
+    def _env_var_config(self) -> dict[str, t.Any]:
+        """`--config ENV`: TAP_PINTEREST_ADS_* variables, typed by the settings' schema
+        (env_config.py says why the SDK's own parser is not used)."""
+        schema = copy.deepcopy(self.config_jsonschema)
+        self.append_builtin_config(schema)
+        return settings_from_environment(schema, self._env_var_prefix)
 
     @cached_property
     def settings(self) -> Settings:
