@@ -16,6 +16,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
 from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
+from tap_pinterest_ads.connection_test import check_connection
 from tap_pinterest_ads.env_config import settings_from_environment
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.isolation import AccountIsolation
@@ -102,6 +103,12 @@ class TapPinterestAds(Tap):
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
         super().sync_all()
         self.isolation.log_summary()
+
+    def run_connection_test(self) -> bool:  # type: ignore[misc] - @final in SDK typing only
+        """`--test`: token, ad accounts, one page per default stream, no report
+        (connection_test.py); the SDK's version syncs every stream and creates reports."""
+        check_connection(self)
+        return True
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
         """On SIGTERM/SIGINT: write the state, then exit 128 + signum.
