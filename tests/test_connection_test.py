@@ -91,11 +91,23 @@ def test_test_reads_the_token_the_accounts_and_one_page_per_default_stream(
     assert "no report was created" in result.stderr
 
 
-def test_test_reads_each_configured_account(tmp_path, simulator) -> None:
+def test_test_with_the_settings_from_the_environment_reads_each_configured_account(
+    tmp_path, simulator
+) -> None:
     ids = simulator.dataset.account_ids
+    config = {**credentials(simulator, tmp_path), "advertiser_ids": ", ".join(ids)}
+    env = tap_env(**{f"TAP_PINTEREST_ADS_{k.upper()}": v for k, v in config.items()})
     mark = len(simulator.requests)
 
-    result = run_test(tmp_path, {**credentials(simulator, tmp_path), "advertiser_ids": ids})
+    result = subprocess.run(
+        [str(CONSOLE_SCRIPT), "--config", "ENV", "--test"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=env,
+        check=False,
+    )
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert error_lines(result.stderr) == []
