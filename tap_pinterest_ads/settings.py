@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 
 from singer_sdk.exceptions import ConfigValidationError
@@ -93,9 +94,19 @@ class Settings:
 
 
 def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
-    """Accept "1, 2", ["1", "2"] or [1, 2]; reject non-digits and duplicates."""
+    """Accept "1, 2", ["1", "2"], [1, 2] or '["1", "2"]'; reject non-digits and duplicates.
+
+    The JSON array may arrive as text: Meltano's `kind: string` and environment variables
+    pass it on as it was typed.
+    """
     if value is None or value == "":
         return ()
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            errors.append(f"advertiser_ids: {value!r} is not a JSON array of ad account ids")
+            return ()
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
         errors.append(f"advertiser_ids must be a comma-delimited string or a list, got {value!r}")

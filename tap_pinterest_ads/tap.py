@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import signal
 import sys
@@ -15,6 +16,8 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
 from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
+from tap_pinterest_ads.connection_test import check_connection
+from tap_pinterest_ads.env_config import settings_from_environment
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
@@ -49,6 +52,14 @@ class TapPinterestAds(Tap):
         if validate_config:
             Settings.from_config(self.config, strict=True)
         install_log_redaction(self.redactor)
+
+    @property
+    def _env_var_config(self) -> dict[str, t.Any]:
+        """`--config ENV`: TAP_PINTEREST_ADS_* variables, typed by the settings' schema
+        (env_config.py says why the SDK's own parser is not used)."""
+        schema = copy.deepcopy(self.config_jsonschema)
+        self.append_builtin_config(schema)
+        return settings_from_environment(schema, self._env_var_prefix)
 
     @cached_property
     def settings(self) -> Settings:
@@ -92,6 +103,12 @@ class TapPinterestAds(Tap):
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
         super().sync_all()
         self.isolation.log_summary()
+
+    def run_connection_test(self) -> bool:  # type: ignore[misc] - @final in SDK typing only
+        """`--test`: token, ad accounts, one page per default stream, no report
+        (connection_test.py); the SDK's version syncs every stream and creates reports."""
+        check_connection(self)
+        return True
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
         """On SIGTERM/SIGINT: write the state, then exit 128 + signum.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
+from tap_pinterest_ads.warehouse_names import RENAME_PREFIX, is_reserved
 
 
 class Kind(enum.Enum):
@@ -213,7 +214,8 @@ def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
 
     Names are matched case-insensitively; columns the registry already maps are skipped. The
     output field is the lower-cased API name, prefixed with `pinterest_` when that would clash
-    with a registry field (e.g. the API's CTR next to our recomputed `ctr`).
+    with a registry field (e.g. the API's CTR next to our recomputed `ctr`) or with a name a
+    target reserves (warehouse_names.py).
     """
     extras: dict[str, PassThrough] = {}
     for name in names:
@@ -223,8 +225,8 @@ def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
         if api in _ALREADY_COVERED or api in extras:
             continue
         field = api.lower()
-        if field in _TAKEN_FIELDS:
-            field = f"pinterest_{field}"
+        if field in _TAKEN_FIELDS or is_reserved(field):
+            field = f"{RENAME_PREFIX}{field}"
         extras[api] = PassThrough(api, field, pass_through_kind(api))
     return tuple(extras.values())
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from tap_pinterest_ads.reports.records import MICRO
+from tap_pinterest_ads.warehouse_names import rename_record
 
 
 def epoch_to_iso(value: object) -> str | None:
@@ -25,11 +26,12 @@ def micro_to_amount(value: object) -> Decimal | None:
 
 
 def normalise(record: dict, epoch_fields: tuple[str, ...], micro_fields: dict[str, str]) -> dict:
-    """Convert in place the declared epoch and micro fields of one entity record."""
+    """Convert in place the declared epoch and micro fields of one entity record, and rename
+    the fields a target reserves (warehouse_names.py)."""
     for name in epoch_fields:
         if name in record:
             record[name] = epoch_to_iso(record[name])
     for micro_name, amount_name in micro_fields.items():
         if micro_name in record:
             record[amount_name] = micro_to_amount(record[micro_name])
-    return record
+    return rename_record(record)

@@ -64,10 +64,10 @@ class DeliveryRun:
     started: dt.datetime  # UTC, naive like the _sdc_* columns
 
 
-def run_delivery(meltano: MeltanoRunner, simulator: Simulator) -> DeliveryRun:
+def run_delivery(meltano: MeltanoRunner, simulator: Simulator, *command: str) -> DeliveryRun:
     mark = len(simulator.requests)
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    meltano("run", "pinterest-ads-delivery-import")
+    meltano(*(command or ("run", "pinterest-ads-delivery-import")))
     return DeliveryRun(report_requests(simulator, since=mark), started)
 
 
@@ -88,9 +88,11 @@ def first_delivery(
 def second_delivery(
     first_delivery: DeliveryRun, meltano: MeltanoRunner, simulator: Simulator
 ) -> tuple[DeliveryRun, dict[str, dt.date]]:
-    """The bookmarks left by the first run, then the second run."""
+    """The bookmarks left by the first run, then the second run, as the README's crontab
+    line starts it (`meltano schedule run` runs the schedule's job, on the same state)."""
     bookmarks = bookmarks_by_account(meltano.state(DELIVERY_STATE_ID), simulator.dataset)
-    return run_delivery(meltano, simulator), bookmarks
+    schedule = ("schedule", "run", "pinterest-ads-delivery-import-daily")
+    return run_delivery(meltano, simulator, *schedule), bookmarks
 
 
 @pytest.fixture(scope="module")
