@@ -41,9 +41,12 @@ pytestmark = pytest.mark.e2e
 
 REPORTING = "pinterest_reporting"
 STAGING = "pinterest_reporting_staging"
+# The default selection less conversion_tags: target-postgres 0.8.1 cannot soft-delete
+# (ACTIVATE_VERSION) in a table with a column named `version` (its UPDATE binds a parameter of
+# that name), and conversion_tags has one.
 DEFAULT_STREAMS = [
     "ad_accounts", "campaigns", "ad_groups", "pin_promotions", "pin_promotion_delivery",
-    "audiences", "customer_lists", "conversion_tags", "targeting_options", "ad_formats",
+    "audiences", "customer_lists", "targeting_options", "ad_formats",
 ]  # fmt: skip
 OPT_IN_STREAMS = [
     "ad_account_delivery", "campaign_delivery", "ad_group_delivery",
@@ -204,7 +207,11 @@ def test_daily_reports_sum_first_then_divide(
         wanted = {key: totals(raws) for key, raws in groups.items()}
         for row in rows:
             assert row["spend"] == wanted[(row["date_day"].isoformat(), row[id_column])]["spend"]
-        check_composites(rows, wanted, key=lambda r, c=id_column: (r["date_day"].isoformat(), r[c]))
+        # Daily totals of several ads: every one has video views, so no NULL ratio here.
+        check_composites(
+            rows, wanted, key=lambda r, c=id_column: (r["date_day"].isoformat(), r[c]),
+            with_nulls=False,
+        )  # fmt: skip
 
 
 def test_cross_channel_model_has_the_documented_layout(
@@ -283,7 +290,10 @@ def test_breakdown_hourly_and_conversion_models(
     assert got == [
         {
             "n": len(hourly),
-            "named": len(hourly),
+            # Ad names are optional: some of the simulator's ads have none.
+            "named": sum(
+                name_of(sim.dataset, "ad", str(r["PIN_PROMOTION_ID"])) is not None for r in hourly
+            ),
             "spend": sum(micro(r.get("SPEND_IN_MICRO_DOLLAR")) for r in hourly),
         }
     ]
