@@ -4,8 +4,9 @@ Own simulator, database and Meltano state, two runs (module fixtures, in this or
 1. a first day: the Delivery Import job (load, then `dbt-postgres:build`) before any entity
    table exists: every model builds, names are NULL, the relationship checks only warn;
 2. `meltano run tap-pinterest-ads target-postgres dbt-postgres:build` with the default streams
-   and every opt-in stream selected: stream-named tables (entities, ad accounts, lookups,
-   level, breakdown, hourly and conversion reports) beside the job's `pinterest_data_delivery`.
+   (less conversion_tags, see DEFAULT_STREAMS) and every opt-in stream selected: stream-named
+   tables (entities, ad accounts, lookups, level, breakdown, hourly and conversion reports)
+   beside the job's `pinterest_data_delivery`.
 Model outputs are compared with values computed from the simulator's dataset. Names kept for
 removed entities are checked on the jobs' tables in test_meltano_postgres.py.
 """
