@@ -16,8 +16,10 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
+from tap_pinterest_ads.reports.bookmarks import read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
 from tap_pinterest_ads.reports.records import RecordBuilder
+from tap_pinterest_ads.reports.row_dates import WindowDates
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
@@ -108,7 +110,7 @@ class ReportStream(PinterestStream):
         self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
         for request, job in self._feed.jobs_for(account_id):
             failed: list[Exception] = []
-            yield self._records(job, account_id, currency, failed)
+            yield self._records(request, job, account_id, currency, failed)
             if failed:
                 self._feed.fail(account_id, failed[0])  # raises unless on_account_error skips
                 self._keep_bookmark(context)
@@ -118,12 +120,22 @@ class ReportStream(PinterestStream):
                 self._mark_covered(context, request.end_date)
 
     def _records(
-        self, job: ReportJob, account_id: str, currency: str | None, failed: list[Exception]
+        self,
+        request: ReportRequest,
+        job: ReportJob,
+        account_id: str,
+        currency: str | None,
+        failed: list[Exception],
     ) -> Iterator[dict]:
         build = self.builder.build
+        # A row dated outside its window (or in another format) fails the window before it
+        # reaches a key, and the bookmark is the window's end, never a row's date.
+        in_window = WindowDates(Window(request.start_date, request.end_date))
         try:
             for row in job.rows():
-                yield build(row, account_id, currency)
+                record = build(row, account_id, currency)
+                in_window(record, row)
+                yield record
         except Exception as exc:
             # Judged once the consumer is done with this window: skip or fail, see the feed.
             failed.append(exc)
@@ -159,13 +171,25 @@ class ReportStream(PinterestStream):
             raise exc
         raise error from exc
 
+    def _bookmark(self, context: dict, today: dt.date) -> dt.date | None:
+        """The partition's bookmark, repaired in the state if it was a date-time or in the
+        future (so no later window end is compared with a bad value)."""
+        state = self.get_context_state(context)
+        value = state.get("replication_key_value")
+        where = f"Stream '{self.name}', ad account {context['ad_account_id']}"
+        bookmark = read_bookmark(value, today, where=where)
+        if bookmark.warning:
+            self.logger.warning("%s", bookmark.warning)
+        if bookmark.day is not None and value != bookmark.day.isoformat():
+            state["replication_key_value"] = bookmark.day.isoformat()
+        return bookmark.day
+
     def _windows(self, context: dict) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
-        bookmark = self.get_context_state(context).get("replication_key_value")
         start = self.settings.start_date or today - dt.timedelta(days=DEFAULT_FIRST_RUN_DAYS)
         plan = plan_windows(
             start_date=start,
-            bookmark=dt.date.fromisoformat(bookmark) if bookmark else None,
+            bookmark=self._bookmark(context, today),
             lookback_days=self.settings.lookback_days,
             today=today,
             max_span_days=self.shape.max_span_days,
@@ -173,8 +197,8 @@ class ReportStream(PinterestStream):
         )
         if plan.clamped_from:
             self.logger.warning(
-                "Ad account %s: %s is older than the %d days Pinterest keeps for %s reports; "
-                "starting at %s",
+                "Ad account %s: %s is older than the %d days of history the tap asks for in "
+                "%s reports (Pinterest keeps one day more); starting at %s",
                 context["ad_account_id"],
                 plan.clamped_from,
                 self.shape.max_history_days,
@@ -222,6 +246,8 @@ class ReportStream(PinterestStream):
         """
         state = self.get_context_state(context)
         value = end.isoformat()
+        # Window ends are days the tap requested, never after today; the state's own value
+        # was read and repaired by _bookmark before the first window was planned.
         state["replication_key"] = self.replication_key
         state["replication_key_value"] = max(value, state.get("replication_key_value") or value)
         markers = state.setdefault("progress_markers", {"Note": _NOTE})
