@@ -125,9 +125,7 @@ def test_targeting_keys_in_lower_case(sim, auth):
 
 
 @pytest.mark.parametrize("report_format", ["JSON", "CSV"])
-def test_fractional_counts_add_a_fraction_to_every_value_that_is_not_zero(
-    sim, auth, report_format
-):
+def test_fractional_counts_add_a_fraction_to_every_value_that_is_not_zero(sim, auth, report_format):
     plain = rows_of(sim, auth, WEEK, report_format=report_format)
     sim.faults.fractional_counts(columns=["TOTAL_CONVERSIONS"], add="0.25")
 
@@ -193,9 +191,7 @@ def test_a_report_document_is_served_as_given(sim, auth):
     [((30, 30, 1), True), ((7, 7, 1), True), ((1, 1, 1), True), ((7, 30, 0), False),
      ((30, 30, 14), False), ((1, 7, 1), False)],
 )  # fmt: skip
-def test_report_creation_accepts_only_some_attribution_window_triples(
-    sim, auth, windows, accepted
-):
+def test_report_creation_accepts_only_some_attribution_window_triples(sim, auth, windows, accepted):
     account = sim.dataset.account_ids[0]
     body = {"start_date": WEEK.isoformat(), "end_date": TODAY.isoformat(), "granularity": "DAY",
             "level": "PIN_PROMOTION", "columns": COLUMNS, "click_window_days": windows[0],

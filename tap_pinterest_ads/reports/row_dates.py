@@ -32,6 +32,13 @@ class RowDateError(ReportError, ValueError):
     """A row whose DATE is not a day (or hour) of the report's window."""
 
 
+class RowError(ReportError, ValueError):
+    """A row of a window that cannot become a record (a value of the wrong kind, no key)."""
+
+    def __init__(self, window: Window, cause: Exception) -> None:
+        super().__init__(f"report for window {window} has a row it cannot read: {cause}")
+
+
 def parse_day(value: Any) -> dt.date | None:
     """A YYYY-MM-DD day, strictly (no time, no other form); None for anything else."""
     if type(value) is not str or not _DAY.fullmatch(value):

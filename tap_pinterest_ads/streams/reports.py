@@ -18,8 +18,12 @@ from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.reports.bookmarks import read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
-from tap_pinterest_ads.reports.records import RecordBuilder
-from tap_pinterest_ads.reports.row_dates import WindowDates
+from tap_pinterest_ads.reports.records import (
+    MissingKeyError,
+    RecordBuilder,
+    ReportValueError,
+)
+from tap_pinterest_ads.reports.row_dates import RowError, WindowDates
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
@@ -130,10 +134,14 @@ class ReportStream(PinterestStream):
         build = self.builder.build
         # A row dated outside its window (or in another format) fails the window before it
         # reaches a key, and the bookmark is the window's end, never a row's date.
-        in_window = WindowDates(Window(request.start_date, request.end_date))
+        window = Window(request.start_date, request.end_date)
+        in_window = WindowDates(window)
         try:
             for row in job.rows():
-                record = build(row, account_id, currency)
+                try:
+                    record = build(row, account_id, currency)
+                except (ReportValueError, MissingKeyError) as exc:
+                    raise RowError(window, exc) from exc
                 in_window(record, row)
                 yield record
         except Exception as exc:

@@ -151,8 +151,8 @@ def _change_rows(rows: list[dict], fault: ReportFault, request: dict) -> list[di
         stray["DATE"] = _shifted(str(stray["DATE"]), fault.days, request)
         return [*rows, stray]
     out = []
-    for row in rows:
-        row = dict(row)
+    for original in rows:
+        row = dict(original)
         if kind == "report_dates" and "DATE" in row:
             row.update(DATE_STYLES[fault.style](*_date_parts(str(row["DATE"]))))
         elif kind == "lowercase_targeting_keys":
@@ -225,4 +225,3 @@ def apply_file_faults(
         rows = sum(len(v) for v in json.loads(text).values())
     target.write_text(text, encoding="utf-8")
     return rows, target.stat().st_size
-

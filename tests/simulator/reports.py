@@ -153,6 +153,7 @@ class ReportStore:
         delay: float,
         url_ttl: float,
         report_ttl: float,
+        *,
         faults=None,
     ):
         self.dataset = dataset
