@@ -56,9 +56,12 @@ class Outcome:
             return "; ".join(self.error.errors)
         return str(self.error)
 
-    def records(self, stream: str) -> list[dict]:
+    def records(self, stream: str | None = None) -> list[dict]:
+        """RECORD messages of `stream` (None: of every stream)."""
         return [
-            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
+            m["record"]
+            for m in self.messages
+            if m["type"] == "RECORD" and stream in (None, m["stream"])
         ]
 
     def states(self) -> list[dict]:

@@ -179,18 +179,39 @@ class ReportStream(PinterestStream):
             raise exc
         raise error from exc
 
-    def _bookmark(self, context: dict, today: dt.date) -> dt.date | None:
-        """The partition's bookmark, repaired in the state if it was a date-time or in the
-        future (so no later window end is compared with a bad value)."""
-        state = self.get_context_state(context)
+    def repair_bookmarks(self) -> None:
+        """Read every bookmark the input state holds for this stream, before the run starts.
+
+        A date-time or a day in the future is repaired in the state (with a WARNING), so even
+        the run's first STATE message holds no bookmark after today; a value that is not a
+        date stops the run in one line before any stream has sent a record. Only the run's
+        ad accounts are read: another account's bookmark is left as it is.
+        """
+        if not self.selected:
+            return
+        today = dt.datetime.now(dt.timezone.utc).date()
+        accounts = {partition["ad_account_id"] for partition in self.partitions}
+        stream_state = self._tap.state.get("bookmarks", {}).get(self.name)
+        partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
+        for partition in partitions if isinstance(partitions, list) else ():
+            context = partition.get("context") if isinstance(partition, dict) else None
+            if isinstance(context, dict) and context.get("ad_account_id") in accounts:
+                self._repaired(partition, context["ad_account_id"], today)
+
+    def _repaired(self, state: dict, ad_account_id: str, today: dt.date) -> dt.date | None:
         value = state.get("replication_key_value")
-        where = f"Stream '{self.name}', ad account {context['ad_account_id']}"
+        where = f"Stream '{self.name}', ad account {ad_account_id}"
         bookmark = read_bookmark(value, today, where=where)
         if bookmark.warning:
             self.logger.warning("%s", bookmark.warning)
         if bookmark.day is not None and value != bookmark.day.isoformat():
             state["replication_key_value"] = bookmark.day.isoformat()
         return bookmark.day
+
+    def _bookmark(self, context: dict, today: dt.date) -> dt.date | None:
+        """The partition's bookmark (repaired before the run; read again in case today
+        changed since, e.g. a run that crossed UTC midnight)."""
+        return self._repaired(self.get_context_state(context), context["ad_account_id"], today)
 
     def _windows(self, context: dict) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
