@@ -6,6 +6,7 @@ fetched right after it is obtained and re-polled for when storage refuses it.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
@@ -292,8 +293,11 @@ class ReportJob:
                 self._file.seek(0)
                 count = 0
                 try:
-                    for count, row in enumerate(parse(self._file), 1):  # noqa: B007
-                        yield row
+                    # Closed before the file is: a consumer that stops early (a row that fails
+                    # its window) must not leave the parser to be finalized on a closed file.
+                    with contextlib.closing(parse(self._file)) as parsed:
+                        for count, row in enumerate(parsed, 1):  # noqa: B007
+                            yield row
                 except CorruptReport as exc:
                     if count or retried or self.downloads >= self._max_downloads:
                         raise ReportDownloadFailed(

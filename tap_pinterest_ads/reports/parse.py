@@ -177,10 +177,10 @@ def iter_json_report(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterat
 
 
 def _csv_value(text: str) -> Any:
-    # Only canonical numbers are converted, so text such as "007" survives as text.
+    # Only canonical numbers are converted, so text such as "007" (or "-0") survives as text.
     if not text:
         return None
-    if _INT.fullmatch(text):
+    if _INT.fullmatch(text) and text != "-0":
         try:
             return int(text)
         except ValueError:  # more digits than Python converts: keep the text, exactly
@@ -198,7 +198,7 @@ def _csv_column(cells: tuple[str, ...]) -> Iterable[Any]:
     canonical form (no "007", "+1", "1_000"), floats and booleans are refused by the int
     type, and whitespace (which JSON would skip) is refused here; a cell holding a comma
     changes the count. Any other column goes cell by cell."""
-    if _INTS is not None:
+    if _INTS is not None and "-0" not in cells:
         joined = ",".join(cells)
         if not any(blank in joined for blank in " \t\n\r"):
             try:

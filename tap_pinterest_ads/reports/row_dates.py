@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.records import ReportValueError
+from tap_pinterest_ads.reports.records import MissingKeyError, ReportValueError
 from tap_pinterest_ads.reports.windows import Window
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -119,3 +120,23 @@ class WindowDates:
                 "window it was requested for"
             )
         self._seen.add(value)
+
+
+def window_records(
+    rows: Iterable[dict[str, Any]],
+    build: Callable[[dict[str, Any]], dict[str, Any]],
+    window: Window,
+) -> Iterator[dict[str, Any]]:
+    """The records of one report window's rows; a row that cannot be one fails the window.
+
+    A row dated outside the window (or in another format) fails it before it reaches a key;
+    the bookmark is the window's end, never a row's date.
+    """
+    in_window = WindowDates(window)
+    for row in rows:
+        try:
+            record = build(row)
+        except (ReportValueError, MissingKeyError) as exc:
+            raise RowError(window, exc) from exc
+        in_window(record, row)
+        yield record

@@ -6,6 +6,7 @@ front by one shared `ReportQueue`, so a run waits for about one report, not thei
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import typing as t
 from functools import cached_property
@@ -18,12 +19,8 @@ from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.reports.bookmarks import read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
-from tap_pinterest_ads.reports.records import (
-    MissingKeyError,
-    RecordBuilder,
-    ReportValueError,
-)
-from tap_pinterest_ads.reports.row_dates import RowError, WindowDates
+from tap_pinterest_ads.reports.records import RecordBuilder
+from tap_pinterest_ads.reports.row_dates import window_records
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
@@ -132,18 +129,12 @@ class ReportStream(PinterestStream):
         failed: list[Exception],
     ) -> Iterator[dict]:
         build = self.builder.build
-        # A row dated outside its window (or in another format) fails the window before it
-        # reaches a key, and the bookmark is the window's end, never a row's date.
         window = Window(request.start_date, request.end_date)
-        in_window = WindowDates(window)
         try:
-            for row in job.rows():
-                try:
-                    record = build(row, account_id, currency)
-                except (ReportValueError, MissingKeyError) as exc:
-                    raise RowError(window, exc) from exc
-                in_window(record, row)
-                yield record
+            with contextlib.closing(job.rows()) as rows:
+                yield from window_records(
+                    rows, lambda row: build(row, account_id, currency), window
+                )
         except Exception as exc:
             # Judged once the consumer is done with this window: skip or fail, see the feed.
             failed.append(exc)

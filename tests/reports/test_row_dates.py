@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from datetime import date
 
 import pytest
 
 from tap_pinterest_ads.reports.records import ReportValueError
-from tap_pinterest_ads.reports.row_dates import RowDateError, WindowDates, parse_day, utc_hour
+from tap_pinterest_ads.reports.row_dates import (
+    RowDateError,
+    WindowDates,
+    parse_day,
+    utc_hour,
+    window_records,
+)
 from tap_pinterest_ads.reports.windows import Window
+from tests.reports.test_job import URL, FakeApi, FakeClock, finished, make_job, make_request
 
 WINDOW = Window(date(2026, 11, 1), date(2026, 11, 26))
 
@@ -107,3 +116,23 @@ def test_an_hourly_date_is_a_utc_hour(raw, hour, iso):
 def test_an_hourly_date_without_a_valid_hour_is_refused(raw, hour):
     with pytest.raises(ReportValueError, match="DATE: expected a date and hour"):
         utc_hour(raw, hour)
+
+
+@pytest.mark.parametrize("report_format", ["JSON", "CSV"])
+def test_a_window_that_fails_on_a_row_closes_its_parser_before_its_file(
+    requests_mock, report_format
+):
+    # Left to the garbage collector, the CSV parser would be finalized on a closed file and
+    # print "Exception ignored in: <generator ...>" to stderr (pytest turns it into an error).
+    body = (
+        b'{"1":[{"DATE":"2026-12-01","PIN_PROMOTION_ID":"1"},{"DATE":"2026-11-02"}]}'
+        if report_format == "JSON"
+        else b"DATE,PIN_PROMOTION_ID\n2026-12-01,1\n2026-11-02,1\n"
+    )
+    requests_mock.get(URL, content=body)
+    request = make_request(report_format=report_format)
+    job = make_job(FakeApi(finished(size=len(body))), FakeClock(), request=request)
+
+    with pytest.raises(RowDateError), contextlib.closing(job.rows()) as rows:
+        list(window_records(rows, lambda row: {"date": row["DATE"]}, WINDOW))
+    gc.collect()

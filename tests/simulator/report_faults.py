@@ -114,7 +114,9 @@ class ReportFaults(Faults):
         )
 
     def report_document(self, document: str, times=1) -> Fault:
-        """The next report's file is exactly ``document`` (any text, valid or not)."""
+        """The next report's file is exactly ``document`` (any text, valid or not; bytes that
+        are not UTF-8 can be given as surrogate escapes: ``raw.decode("utf-8",
+        "surrogateescape")``)."""
         return self._report_fault("report_document", times, "POST", document=str(document))
 
     def report_without_url(self, times=None) -> Fault:
@@ -214,7 +216,7 @@ def apply_file_faults(
     """Write ``source`` changed by ``faults`` to ``target``; return ``(rows, bytes)``."""
     document = next((f for f in faults if f.kind == "report_document"), None)
     if document is not None:
-        target.write_text(document.document, encoding="utf-8")
+        target.write_bytes(document.document.encode("utf-8", "surrogateescape"))
         return -1, target.stat().st_size
     text = source.read_text(encoding="utf-8")
     if request.get("report_format", "JSON") == "CSV":
