@@ -203,3 +203,29 @@ def test_an_unreadable_bookmark_of_an_account_outside_the_run_is_left_as_it_is(s
 
     assert outcome.error is None, outcome.error
     assert outcome.bookmarks(DELIVERY) == {second: "31/12/2026", first: TODAY.isoformat()}
+
+
+BROKEN_PARTITIONS = ["abc", [1], [{"replication_key_value": "2026-11-01"}],
+                     [{"context": "549755000123"}], {"context": {}}]  # fmt: skip
+
+
+@pytest.mark.parametrize("partitions", BROKEN_PARTITIONS)
+def test_partitions_that_are_not_objects_with_a_context_stop_the_run_in_one_line(sim, partitions):
+    state = {"bookmarks": {DELIVERY: {"partitions": partitions}}}
+
+    outcome = run(config_for(sim, START), ("campaigns", DELIVERY), state)
+
+    assert outcome.error_line == (
+        f"Stream '{DELIVERY}': the state's partitions {partitions!r:.60} are not a list of "
+        "objects with a context: correct them, or clear this stream's state"
+    )
+    assert outcome.records() == []
+
+
+def test_a_partition_without_a_context_of_a_stream_not_selected_is_left_alone(sim, dataset):
+    state = {"bookmarks": {DELIVERY: {"partitions": [{"replication_key_value": "2026-11-01"}]}}}
+
+    outcome = run(config_for(sim, START), ("campaigns",), state)
+
+    assert outcome.error is None, outcome.error
+    assert outcome.records("campaigns")

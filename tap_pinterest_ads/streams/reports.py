@@ -17,7 +17,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
-from tap_pinterest_ads.reports.bookmarks import read_bookmark
+from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
 from tap_pinterest_ads.reports.records import RecordBuilder
 from tap_pinterest_ads.reports.row_dates import window_records
@@ -176,18 +176,30 @@ class ReportStream(PinterestStream):
         A date-time or a day in the future is repaired in the state (with a WARNING), so even
         the run's first STATE message holds no bookmark after today; a value that is not a
         date stops the run in one line before any stream has sent a record. Only the run's
-        ad accounts are read: another account's bookmark is left as it is.
+        ad accounts are read: another account's bookmark is left as it is. Partitions that are
+        not {context, …} objects (which singer-sdk would fail on with a traceback) stop the
+        run in one line too, selected or not.
         """
+        stream_state = self._tap.state.get("bookmarks", {}).get(self.name)
+        partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
+        # singer-sdk resets every partition of every stream (a list of objects); it looks up
+        # the selected ones by their context.
+        if partitions is not None and not (
+            isinstance(partitions, list)
+            and all(isinstance(p, dict) for p in partitions)
+            and (not self.selected or all(isinstance(p.get("context"), dict) for p in partitions))
+        ):
+            raise StateBookmarkError(
+                f"Stream '{self.name}': the state's partitions {partitions!r:.60} are not a list "
+                "of objects with a context: correct them, or clear this stream's state"
+            )
         if not self.selected:
             return
         today = dt.datetime.now(dt.timezone.utc).date()
         accounts = {partition["ad_account_id"] for partition in self.partitions}
-        stream_state = self._tap.state.get("bookmarks", {}).get(self.name)
-        partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
-        for partition in partitions if isinstance(partitions, list) else ():
-            context = partition.get("context") if isinstance(partition, dict) else None
-            if isinstance(context, dict) and context.get("ad_account_id") in accounts:
-                self._repaired(partition, context["ad_account_id"], today)
+        for partition in partitions or ():
+            if partition["context"].get("ad_account_id") in accounts:
+                self._repaired(partition, partition["context"]["ad_account_id"], today)
 
     def _repaired(self, state: dict, ad_account_id: str, today: dt.date) -> dt.date | None:
         value = state.get("replication_key_value")
