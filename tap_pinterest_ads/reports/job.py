@@ -9,14 +9,13 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import math
-import tempfile
 from collections.abc import Iterator
 from typing import IO
 
 import requests
 
 from tap_pinterest_ads.reports import ReportError
+from tap_pinterest_ads.reports.download import AttemptError, byte_count, fetch, is_blank
 from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
 from tap_pinterest_ads.reports.request import (
     Clock,
@@ -34,16 +33,6 @@ FINISHED = "FINISHED"
 POLL_FACTOR = 1.25
 # Statuses after which the token is useless and the report must be created again.
 RECREATE_STATUSES = frozenset({"FAILED", "EXPIRED", "CANCELLED", "DOES_NOT_EXIST"})
-# Pre-signed storage URLs answer these once the link has lapsed (or was never valid).
-LINK_EXPIRED_STATUSES = frozenset({400, 403, 404})
-_DOWNLOAD_CHUNK = 1 << 20
-# Transfer failures worth another attempt at the same URL.
-_TRANSIENT = (
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-)
 
 
 class ReportFailed(ReportError):  # noqa: N818 - name is part of the API
@@ -56,22 +45,6 @@ class ReportTimeout(ReportError):  # noqa: N818 - name is part of the API
 
 class ReportDownloadFailed(ReportError):  # noqa: N818 - name is part of the API
     """The report file could not be downloaded completely."""
-
-
-def _no_auth(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
-    # A request-level auth callable also stops requests from applying session auth or ~/.netrc;
-    # storage rejects a second credential next to the URL signature.
-    prepared.headers.pop("Authorization", None)
-    return prepared
-
-
-class _AttemptError(Exception):
-    """Internal: one download attempt failed; `fresh_url` says whether to re-poll first."""
-
-    def __init__(self, reason: str, *, fresh_url: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.fresh_url = fresh_url
 
 
 class ReportJob:
@@ -198,7 +171,7 @@ class ReportJob:
         if not isinstance(url, str):
             raise ReportFailed(f"report for {self._where()} finished with a download link "
                                f"that is not a URL ({type(url).__name__})")  # fmt: skip
-        self._url, self._size, self._had_file = url, _byte_count(size), True
+        self._url, self._size, self._had_file = url, byte_count(size), True
         return self._url, self._size
 
     def download(self) -> None:
@@ -212,7 +185,7 @@ class ReportJob:
             self.downloads += 1
             try:
                 self._file = self._fetch(url, size)
-            except _AttemptError as retry:
+            except AttemptError as retry:
                 self._log.warning(
                     "Report download %d/%d for %s failed (%s): %s",
                     self.downloads, self._max_downloads, self._where(), retry.reason,
@@ -233,45 +206,15 @@ class ReportJob:
                 return
 
     def _fetch(self, url: str, size: int | None) -> IO[bytes]:
-        target = tempfile.TemporaryFile()  # noqa: SIM115 - returned open to the caller
-        try:
-            self._stream_into(target, url, size)
-        except BaseException:
-            target.close()
-            raise
-        target.seek(0)
-        return target
-
-    def _stream_into(self, target: IO[bytes], url: str, size: int | None) -> None:
-        written = 0
-        try:
-            with self._session.get(
-                url, stream=True, timeout=self._timeout, auth=_no_auth
-            ) as response:
-                if response.status_code != 200:
-                    expired = response.status_code in LINK_EXPIRED_STATUSES
-                    raise _AttemptError(
-                        f"storage answered HTTP {response.status_code}", fresh_url=expired
-                    )
-                for chunk in response.iter_content(_DOWNLOAD_CHUNK):
-                    target.write(chunk)
-                    written += len(chunk)
-                encoding = response.headers.get("Content-Encoding", "identity").lower()
-        except _TRANSIENT as exc:
-            # Name only the class: requests' messages quote the signed URL.
-            raise _AttemptError(f"{type(exc).__name__} after {written} bytes") from None
-        # The spec calls `size` only a nullable number, and it has been seen off by a few
-        # bytes: a cut transfer is caught by HTTP framing (Content-Length, chunks) and a cut
-        # JSON document by its missing end, so a mismatch is only worth a note.
-        if size is not None and encoding in ("", "identity") and written != size:
-            self._log.debug(
-                "Report for %s: %d bytes received, the poll said %d", self._where(), written, size
-            )
-        # A 0-byte file (or blanks only) is an empty window, like a report without a url.
-        if self.request.report_format == "JSON" and not (
-            is_blank(target) or _ends_with(target, b"}")
-        ):
-            raise _AttemptError(f"JSON report ends mid-document after {written} bytes")
+        return fetch(
+            self._session,
+            url,
+            size,
+            report_format=self.request.report_format,
+            timeout=self._timeout,
+            log=self._log,
+            where=self._where(),
+        )
 
     def rows(self) -> Iterator[dict]:
         """Raw row dicts of the report (upper-case keys), downloading it first if needed.
@@ -323,29 +266,6 @@ class ReportJob:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _ends_with(fileobj: IO[bytes], suffix: bytes) -> bool:
-    fileobj.seek(0, 2)
-    end = fileobj.tell()
-    fileobj.seek(max(0, end - 64))
-    return fileobj.read().rstrip().endswith(suffix)
-
-
-def is_blank(fileobj: IO[bytes]) -> bool:
-    """A file of 0 bytes or blanks only (a UTF-8 BOM included): a report without rows."""
-    fileobj.seek(0)
-    while chunk := fileobj.read(1 << 16):
-        if chunk.lstrip(b"\xef\xbb\xbf").strip():
-            return False
-    return True
-
-
-def _byte_count(size: object) -> int | None:
-    """The poll's `size` (a nullable number in the spec) as a byte count, when it is one."""
-    if isinstance(size, bool) or not isinstance(size, (int, float)):
-        return None
-    return int(size) if math.isfinite(size) and size >= 0 else None
 
 
 __all__ = [
