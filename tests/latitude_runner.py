@@ -116,5 +116,7 @@ def run(config: dict, streams: tuple[str, ...], state: dict | None = None) -> Ou
         root.removeHandler(handler)
         root.setLevel(level)
     text = out.buffer.getvalue().decode()  # type: ignore[attr-defined]
-    messages = [json.loads(line, parse_float=Decimal) for line in text.splitlines() if line]
+    # Singer messages are separated by "\n" only: str.splitlines() would also split a record
+    # at a U+0085 or U+2028 inside a string, which JSON writes unescaped.
+    messages = [json.loads(line, parse_float=Decimal) for line in text.split("\n") if line]
     return Outcome(messages, error, handler.records)

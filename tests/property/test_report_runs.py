@@ -11,12 +11,12 @@ import datetime as dt
 from functools import partial
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import reports as report_streams
 from tests.latitude_runner import run
-from tests.property.documents import Document, documents
+from tests.property.documents import Document, documents, expected_record, render_csv
 from tests.property.test_report_documents import by_key, projected
 from tests.simulator import Dataset, Simulator
 from tests.tap_runner import DELIVERY, config_for, today
@@ -34,6 +34,13 @@ def sim():
         yield simulator
 
 
+# Found by the long profile: a U+0085 inside a text, written unescaped on one Singer line.
+NEL_ROW = {"DATE": TODAY.isoformat(), "PIN_PROMOTION_ID": "1", "CAMPAIGN_ID": "\x85",
+           "IMPRESSION_1": 0, "CLICKTHROUGH_1": 0, "SPEND_IN_MICRO_DOLLAR": 0,
+           "TOTAL_CONVERSIONS": 0}  # fmt: skip
+
+
+@example(Document(render_csv([NEL_ROW]), "CSV", (expected_record(NEL_ROW, "CSV"),), "CSV, NEL"))
 @given(document=documents((START, TODAY)))
 def test_a_run_gives_exactly_the_reports_rows_or_one_error_line_naming_the_account(
     sim, document: Document
