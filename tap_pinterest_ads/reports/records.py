@@ -22,7 +22,7 @@ _CTX = decimal.Context(prec=28)
 _EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 MICRO = Decimal(1_000_000)
 _ZERO = Decimal(0)
-_EXACT_DIVIDE = 10**21  # ints below this have at most 22 digits: _CTX.divide is exact for them
+_EXACT_DIVIDE = 10**21  # ints of up to 21 digits: _CTX.divide (28 digits) is exact for them
 # Fractions are refused beyond this decimal exponent: ratios of such values could overflow.
 _MAX_EXPONENT = 1000
 _NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
