@@ -101,6 +101,8 @@ class TapPinterestAds(Tap):
         credentials must fail before that, or the target would soft-delete every row.
         """
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
+        for stream in self.streams.values():
+            getattr(stream, "repair_bookmarks", lambda: None)()  # report streams' state
         super().sync_all()
         self.isolation.log_summary()
 
