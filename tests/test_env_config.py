@@ -39,9 +39,10 @@ ENV_CASES: dict[str, tuple[str, object]] = {
     ),
     "start_date": ("2024-01-31", "2024-01-31"),
     "lookback_days": ("7", 7),
-    "click_window_days": ("14", 14),
+    # A (click, engagement, view) triple Pinterest accepts (settings.py checks the three together).
+    "click_window_days": ("60", 60),
     "engagement_window_days": (" 7 ", 7),
-    "view_window_days": ("0", 0),
+    "view_window_days": ("1", 1),
     "conversion_report_time": ("TIME_OF_CONVERSION", "TIME_OF_CONVERSION"),
     "report_columns": ('["TOTAL_WEB_SESSIONS", "CTR"]', ["TOTAL_WEB_SESSIONS", "CTR"]),
     "report_format": ("CSV", "CSV"),
@@ -177,6 +178,7 @@ def test_a_sync_configured_from_the_environment_alone(tmp_path, simulator, form)
         f"{PREFIX}START_DATE": start.isoformat(),
         f"{PREFIX}REPORT_COLUMNS": '["TOTAL_WEB_SESSIONS"]',
         f"{PREFIX}CLICK_WINDOW_DAYS": "7",
+        f"{PREFIX}ENGAGEMENT_WINDOW_DAYS": "7",  # 7/30/1 is not a triple Pinterest accepts
         f"{PREFIX}EMIT_ACTIVATE_VERSION_MESSAGES": "false",
         f"{PREFIX}MAX_RETRIES": "2",
         f"{PREFIX}TOKEN_STORE_PATH": str(tmp_path / "store.json"),
