@@ -27,8 +27,8 @@ $(UV):
 
 setup: $(UV)
 	$(UV) sync --frozen --group dev --python $(PYTHON)
-	@# A venv from before 0.2 held `backoff` and `python-backoff`, two distributions of one
-	@# module: uv removing the first deleted the files of the second. Repair such a venv once.
+	@# A venv made while `backoff` was declared held it and `python-backoff`, two distributions
+	@# of one module: uv removing the first deleted the files of the second. Repair it once.
 	@$(VENV)/bin/python -c "import backoff" 2>/dev/null || \
 		$(UV) sync --frozen --group dev --python $(PYTHON) --reinstall-package python-backoff
 
