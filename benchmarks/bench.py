@@ -389,10 +389,8 @@ def ensure_peer_venv() -> Path:
     python = PEER_VENV / "bin" / "python"
     if (PEER_VENV / "bin" / "source-pinterest").exists():
         return python
-    uv = next(
-        (p for p in (REPO / ".venv-tools/bin/uv", Path("/work/.tools/bin/uv")) if p.exists()),
-        None,
-    )
+    uv = REPO / ".venv-tools/bin/uv"  # `make setup`
+    uv = uv if uv.exists() else None
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     if uv is not None:
         subprocess.run(  # noqa: S603

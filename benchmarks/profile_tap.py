@@ -43,7 +43,7 @@ def _label(func: tuple[str, int, str]) -> str:
     filename, line, name = func
     if filename == "~":
         return name
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+    for marker in ("site-packages/", f"{Path(__file__).resolve().parents[1]}/", "lib/python3"):
         if marker in filename:
             filename = filename.split(marker, 1)[1]
             break

@@ -1,7 +1,7 @@
 """Generate tap_pinterest_ads/reports/async_columns.py from Pinterest's OpenAPI description.
 
 Usage: python scripts/generate_async_columns.py [path/to/openapi.yaml]
-(default: ../shared/pinterest-api-v5/openapi.yaml beside the checkout).
+(default: vendor/pinterest-api-v5/openapi.yaml, the copy vendored in this repository).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest-api-v5" / "openapi.yaml"
+DEFAULT_SPEC = ROOT / "vendor" / "pinterest-api-v5" / "openapi.yaml"
 TARGET = ROOT / "tap_pinterest_ads" / "reports" / "async_columns.py"
 SCHEMA = "ReportingColumnAsync"
 

@@ -1,7 +1,7 @@
 """Generate the schemas of keywords, audiences, customer_lists, conversion_tags and pins.
 
 Usage: python scripts/generate_lookup_schemas.py [path/to/openapi.yaml]
-(default: ../shared/pinterest-api-v5/openapi.yaml beside the checkout).
+(default: vendor/pinterest-api-v5/openapi.yaml, the copy vendored in this repository).
 
 Each schema is the full response object of Pinterest's OpenAPI description as draft-07:
 `$ref`/`allOf` inlined, a `oneOf`/`anyOf` union as one object with every alternative's
@@ -29,7 +29,7 @@ from tap_pinterest_ads.entity_fields import (  # noqa: E402
     OPENAPI_COMPONENTS,
 )
 
-DEFAULT_SPEC = ROOT.parent / "shared" / "pinterest-api-v5" / "openapi.yaml"
+DEFAULT_SPEC = ROOT / "vendor" / "pinterest-api-v5" / "openapi.yaml"
 TARGET = ROOT / "tap_pinterest_ads" / "schemas"
 STREAMS = ("keywords", "audiences", "customer_lists", "conversion_tags", "pins")
 ENDPOINTS = {

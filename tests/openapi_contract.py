@@ -1,10 +1,10 @@
 """Contract checks against Pinterest's official OpenAPI description (API v5).
 
 Validates mocked response bodies and the requests the tap makes against
-``shared/pinterest-api-v5/openapi.yaml``, using ``openapi-core`` (0.23) for the
-operation lookup, parameter deserialisation (style/explode, enums, ``maximum``),
-request bodies (JSON and form-encoded) and response bodies. On top of that it
-checks what ``openapi-core`` leaves out:
+``vendor/pinterest-api-v5/openapi.yaml`` (vendored, see its SOURCE.md), using
+``openapi-core`` (0.23) for the operation lookup, parameter deserialisation
+(style/explode, enums, ``maximum``), request bodies (JSON and form-encoded) and
+response bodies. On top of that it checks what ``openapi-core`` leaves out:
 
 * ``oauth2`` security (``Authorization: Bearer …``), which openapi-core does not
   implement (it only warns);
@@ -13,10 +13,9 @@ checks what ``openapi-core`` leaves out:
   component, e.g. ``OauthAccessTokenResponseRefresh`` for
   ``response_type=refresh_token``.
 
-The spec is parsed once per process (module-level ``lru_cache``). Locate it with
-the env var ``PINTEREST_OPENAPI_SPEC`` or at ``<checkout>/../shared/...``; a
-missing spec raises :class:`SpecNotFoundError` (an ``AssertionError``) so that
-tests fail loudly instead of skipping.
+The spec is parsed once per process (module-level ``lru_cache``). It is part of
+the repository; a missing or broken copy raises :class:`SpecNotFoundError` (an
+``AssertionError``) so that tests fail loudly instead of skipping.
 
 Typical use with ``requests_mock``::
 
@@ -30,7 +29,6 @@ Typical use with ``requests_mock``::
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -52,10 +50,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_ENV_VAR = "PINTEREST_OPENAPI_SPEC"
-DEFAULT_SPEC_PATH = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "pinterest-api-v5" / "openapi.yaml"
-)
+SPEC_PATH = Path(__file__).resolve().parents[1] / "vendor" / "pinterest-api-v5" / "openapi.yaml"
 SERVER_HOST = "https://api.pinterest.com"
 SERVER_PREFIX = "/v5"
 _SPEC_URI = "urn:pinterest-openapi-v5"
@@ -79,24 +74,16 @@ class SpecNotFoundError(AssertionError):
 # --------------------------------------------------------------------------------------
 
 
-def spec_path() -> Path:
-    """Where the spec is read from (``$PINTEREST_OPENAPI_SPEC`` wins)."""
-    override = os.environ.get(SPEC_ENV_VAR)
-    return Path(override).expanduser() if override else DEFAULT_SPEC_PATH
-
-
 @lru_cache(maxsize=1)
-def load_spec() -> dict[str, Any]:
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
     """Parse openapi.yaml once (CSafeLoader when libyaml is available).
 
     Treat the result as read-only: it is shared by every caller.
     """
-    path = spec_path()
     if not path.is_file():
         msg = (
-            f"Pinterest OpenAPI spec not found at {path}. Contract tests need it: put the "
-            f"shared/ folder beside the checkout (shared/pinterest-api-v5/openapi.yaml) or "
-            f"set {SPEC_ENV_VAR}=/path/to/openapi.yaml."
+            f"Pinterest OpenAPI spec not found at {path}. It is part of the repository "
+            f"(vendor/pinterest-api-v5/, see SOURCE.md there): restore it with git."
         )
         raise SpecNotFoundError(msg)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

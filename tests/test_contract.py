@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import requests
 
 from tests.openapi_contract import (
     LOAD_TIMINGS,
+    SPEC_PATH,
     ContractError,
     SpecNotFoundError,
     api_path,
@@ -18,7 +21,6 @@ from tests.openapi_contract import (
     load_spec,
     openapi,
     resolved_component,
-    spec_path,
     validate_component,
     validate_exchange,
     validate_history,
@@ -71,22 +73,26 @@ def test_spec_loads_once_and_is_the_official_v5() -> None:
     assert {"yaml", "openapi"} <= LOAD_TIMINGS.keys()
 
 
-def test_missing_spec_fails_with_a_clear_message(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    missing = tmp_path / "nope" / "openapi.yaml"
-    monkeypatch.setenv("PINTEREST_OPENAPI_SPEC", str(missing))
-    assert spec_path() == missing
+def test_missing_spec_fails_with_a_clear_message(tmp_path: Path) -> None:
     # The unwrapped loader: the cached copy used by the other tests stays untouched.
-    with pytest.raises(SpecNotFoundError, match="PINTEREST_OPENAPI_SPEC"):
-        load_spec.__wrapped__()
+    with pytest.raises(SpecNotFoundError, match="vendor/pinterest-api-v5"):
+        load_spec.__wrapped__(tmp_path / "nope" / "openapi.yaml")
     assert issubclass(SpecNotFoundError, AssertionError)  # a failure, never a skip
 
 
-def test_default_spec_location_is_beside_the_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PINTEREST_OPENAPI_SPEC", raising=False)
+def test_vendored_spec_is_byte_for_byte_the_upstream_file_named_in_source_md() -> None:
     repo = Path(__file__).resolve().parents[1]
-    assert spec_path() == repo.parent / "shared" / "pinterest-api-v5" / "openapi.yaml"
+    assert repo / "vendor" / "pinterest-api-v5" / "openapi.yaml" == SPEC_PATH
+    assert "Copyright © 2021 Pinterest, Inc." in (SPEC_PATH.parent / "LICENSE").read_text("utf-8")
+    source = (SPEC_PATH.parent / "SOURCE.md").read_text(encoding="utf-8")
+    blob = re.search(r"git blob `([0-9a-f]{40})`, ([\d,]+) bytes", source)
+    assert blob, "SOURCE.md names the upstream git blob and size"
+    data = SPEC_PATH.read_bytes()
+    # git's blob id: sha1 over "blob <size>\0" + content, as `git hash-object` computes it.
+    git_blob_id = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False)
+    assert (git_blob_id.hexdigest(), f"{len(data):,}") == blob.groups()
+    assert "c05b18971472342ebdf4bafc15fea8a91c78bf79" in source
+    assert load_spec()["info"]["version"] == "5.23.0"
 
 
 @pytest.mark.parametrize(

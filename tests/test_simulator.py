@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 import time
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.openapi_contract import validate_component
 from tests.simulator import Dataset, Simulator, json_row
 from tests.simulator.common import ENTITY_STATUSES
 
@@ -131,42 +130,6 @@ def finished_report(sim, auth, account_id, **overrides) -> dict:
     raise AssertionError("report never finished")
 
 
-# ----------------------------------------------------------------------------- OpenAPI schemas
-@lru_cache(maxsize=1)
-def _spec_registry():
-    yaml = pytest.importorskip("yaml")
-    oas = pytest.importorskip("openapi_schema_validator")
-    referencing = pytest.importorskip("referencing")
-    draft4 = pytest.importorskip("referencing.jsonschema").DRAFT4
-
-    path = Path(__file__).resolve().parents[2] / "shared" / "pinterest-api-v5" / "openapi.yaml"
-    path = Path(os.environ.get("PINTEREST_OPENAPI_SPEC") or path)
-    if not path.is_file():
-        pytest.skip(f"OpenAPI spec not found at {path} (set PINTEREST_OPENAPI_SPEC)")
-    with path.open("rb") as fh:
-        spec = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-    def nullable_all_of(node):  # OAS 3.0 `nullable` does not reach into allOf parts
-        if isinstance(node, list):
-            return [nullable_all_of(n) for n in node]
-        if not isinstance(node, dict):
-            return node
-        out = {k: nullable_all_of(v) for k, v in node.items()}
-        if out.get("nullable") is True and isinstance(out.get("allOf"), list):
-            out["allOf"] = [{"anyOf": [p, {"enum": [None]}]} for p in out["allOf"]]
-        return out
-
-    resource = referencing.Resource(contents=nullable_all_of(spec), specification=draft4)
-    return oas.OAS30Validator, referencing.Registry().with_resource("urn:spec", resource)
-
-
-def assert_schema(name: str, instance) -> None:
-    validator_cls, registry = _spec_registry()
-    validator = validator_cls({"$ref": f"urn:spec#/components/schemas/{name}"}, registry=registry)
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
-    assert not errors, f"{name}: {errors[:5]}"
-
-
 # ----------------------------------------------------------------------------- auth
 def test_refresh_requires_basic_auth_and_rotates(sim):
     assert refresh(sim, "fake-refresh-0", client=None).json() == {
@@ -198,8 +161,8 @@ def test_refresh_requires_basic_auth_and_rotates(sim):
         headers={"Authorization": f"Bearer {newest.json()['access_token']}"},
     )
     assert api.status_code == 200
-    assert_schema("OauthAccessTokenResponseRefresh", newest.json())
-    assert_schema("Error", old.json())
+    validate_component("OauthAccessTokenResponseRefresh", newest.json())
+    validate_component("Error", old.json())
 
 
 def test_refresh_grace_period():
@@ -291,7 +254,7 @@ def test_pagination_and_page_size_limits(sim, auth):
             timeout=5,
             params={**params, **({"bookmark": bookmark} if bookmark else {})},
         ).json()
-        assert_schema("Paginated", page)
+        validate_component("Paginated", page)
         assert len(page["items"]) <= 2
         seen += [e["id"] for e in page["items"]]
         pages += 1
@@ -314,7 +277,7 @@ def test_pagination_and_page_size_limits(sim, auth):
 def test_entities_conform_to_openapi(sim, auth):
     account = sim.dataset.account_ids[0]
     acc = requests.get(f"{sim.base_url}/ad_accounts/{account}", headers=auth, timeout=5).json()
-    assert_schema("AdAccount", acc)
+    validate_component("AdAccount", acc)
     names = {"campaigns": "CampaignResponse", "ad_groups": "AdGroupResponse", "ads": "AdResponse"}
     for sub, schema in names.items():
         page = requests.get(
@@ -324,7 +287,7 @@ def test_entities_conform_to_openapi(sim, auth):
             timeout=5,
         ).json()
         for item in page["items"]:
-            assert_schema(schema, item)
+            validate_component(schema, item)
             assert item["ad_account_id"] == account
             assert item["id"].isdigit()
         one = requests.get(
@@ -403,12 +366,12 @@ def test_report_flow_download_and_link_expiry(auth, sim):
     account = sim.dataset.account_ids[0]
     created = create_report(sim, auth, account)
     assert created.json()["report_status"] == "IN_PROGRESS"
-    assert_schema("AdsAnalyticsCreateAsyncResponse", created.json())
+    validate_component("AdsAnalyticsCreateAsyncResponse", created.json())
     token = created.json()["token"]
     assert poll(sim, auth, account, token)["report_status"] == "IN_PROGRESS"
     time.sleep(0.55)
     done = poll(sim, auth, account, token)
-    assert_schema("AdsAnalyticsGetAsyncResponse", done)
+    validate_component("AdsAnalyticsGetAsyncResponse", done)
     assert done["report_status"] == "FINISHED"
     assert "X-Amz-Signature=" in done["url"]
     file = requests.get(done["url"], timeout=5)
@@ -496,7 +459,7 @@ def test_report_levels_and_validation(sim, auth):
     for override in invalid:
         r = create_report(sim, auth, account, **override)
         assert (r.status_code, r.json()["code"]) == (400, 1), override
-        assert_schema("Error", r.json())
+        validate_component("Error", r.json())
 
 
 # ----------------------------------------------------------------------------- faults
