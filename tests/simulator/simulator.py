@@ -62,6 +62,8 @@ class Simulator:
             url_ttl_seconds,
             report_ttl_seconds,
         )
+        #: Most items a listing page holds, whatever `page_size` asks (None: as asked).
+        self.max_page_size: int | None = None
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -166,6 +168,9 @@ class Simulator:
                 self.tokens, "access_token_expires_in", int(v)
             ),
             "client_secret": lambda v: setattr(self.tokens, "client_secret", str(v)),
+            "max_page_size": lambda v: setattr(
+                self, "max_page_size", None if v is None else int(v)
+            ),
         }
         unknown = set(settings) - set(setters)
         if unknown:
@@ -179,4 +184,5 @@ class Simulator:
             "strict_rotation": self.tokens.strict_rotation,
             "refresh_grace_seconds": self.tokens.refresh_grace_seconds,
             "access_token_expires_in": self.tokens.access_token_expires_in,
+            "max_page_size": self.max_page_size,
         }
