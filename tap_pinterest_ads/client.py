@@ -7,6 +7,8 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
+import backoff
+import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.streams import RESTStream
 
@@ -15,7 +17,6 @@ from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
 from tap_pinterest_ads.listing import BookmarkPaginator, json_body, page_items, single_object
 
 if t.TYPE_CHECKING:
-    import requests
     from backoff.types import Details
 
     from tap_pinterest_ads.auth import PinterestAuthenticator
@@ -161,6 +162,29 @@ class PinterestStream(RESTStream):
         return json_body(response)
 
     # Retries -----------------------------------------------------------------------------
+
+    def request_decorator(self, func: t.Callable) -> t.Callable:
+        """singer-sdk's retry decorator, without backoff's own log lines.
+
+        backoff logs "Giving up _request(...) after N tries (…)" at ERROR with the full URL,
+        query included (a report token, a bookmark); `backoff_handler` already logs each retry
+        and the run's ERROR line explains the failure.
+        """
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            (  # singer-sdk 0.54's list
+                ConnectionResetError,
+                RetriableAPIError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ),
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(func)
 
     def backoff_max_tries(self) -> int:
         """Attempts per request, from `max_retries`."""

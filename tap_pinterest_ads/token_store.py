@@ -47,8 +47,8 @@ class TokenStore:
             raise self._error("is a directory, not a file")
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+        except (FileNotFoundError, NotADirectoryError):
+            return {}  # no store yet; whether one can be written is `check_writable`'s question
         except OSError as exc:
             raise self._error(f"cannot be read ({exc.strerror or exc})") from None
         except ValueError as exc:
