@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import typing as t
 
+from jsonschema import validators
+from jsonschema.exceptions import SchemaError
+
 from tap_pinterest_ads.errors import TapError
 
 _FILE_OPTIONS = ("--config", "--state", "--catalog")
@@ -87,16 +90,38 @@ def _state_problem(data: object) -> str | None:
     if not isinstance(bookmarks, dict):
         return f'is not a Singer state: "bookmarks" is {_kind(bookmarks)}, not an object'
     for stream, stream_state in bookmarks.items():
-        if not isinstance(stream_state, dict):
-            return f'is not a Singer state: the bookmark of "{stream}" is {_kind(stream_state)}'
-        partitions = stream_state.get("partitions", [])
-        if not isinstance(partitions, list) or not all(
-            isinstance(p, dict) and isinstance(p.get("context", {}), dict) for p in partitions
-        ):
-            return (
-                f'is not a Singer state: the partitions of "{stream}" are not a list of '
-                'objects with a "context" object'
-            )
+        problem = _stream_state_problem(stream, stream_state)
+        if problem:
+            return f"is not a Singer state: {problem}"
+    return None
+
+
+def _stream_state_problem(stream: str, stream_state: object) -> str | None:
+    if not isinstance(stream_state, dict):
+        return f'the bookmark of "{stream}" is {_kind(stream_state)}'
+    partitions = stream_state.get("partitions", [])
+    if not isinstance(partitions, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("context", {}), dict) for p in partitions
+    ):
+        return f'the partitions of "{stream}" are not a list of objects with a "context" object'
+    contexts = [json.dumps(p.get("context"), sort_keys=True) for p in partitions]
+    if len(set(contexts)) < len(contexts):
+        return f'the partitions of "{stream}" repeat a context'
+    for part in (stream_state, *partitions):
+        problem = _bookmark_problem(part)
+        if problem:
+            return f'in the bookmark of "{stream}", {problem}'
+    return None
+
+
+def _bookmark_problem(bookmark: dict) -> str | None:
+    """What singer-sdk needs of a stream's (or a partition's) bookmark to resume from it."""
+    markers = bookmark.get("progress_markers", {})
+    if not isinstance(markers, dict):
+        return f'"progress_markers" is {_kind(markers)}, not an object'
+    key = bookmark.get("replication_key")
+    if key is not None and not isinstance(key, str):
+        return f'"replication_key" is {_kind(key)}, not a string'
     return None
 
 
@@ -110,8 +135,9 @@ def _catalog_problem(data: object) -> str | None:
         if not isinstance(entry, dict) or not isinstance(entry.get("tap_stream_id"), str):
             return f'is not a Singer catalog: stream {index} has no "tap_stream_id"'
         name = entry["tap_stream_id"]
-        if not isinstance(entry.get("schema", {}), dict):
-            return f'is not a Singer catalog: the "schema" of {name} is not an object'
+        problem = _schema_problem(entry.get("schema"))
+        if problem:
+            return f'is not a Singer catalog: the "schema" of {name} {problem}'
         metadata = entry.get("metadata", [])
         if not isinstance(metadata, list) or not all(
             isinstance(m, dict)
@@ -123,6 +149,22 @@ def _catalog_problem(data: object) -> str | None:
                 f'is not a Singer catalog: the "metadata" of {name} is not a '
                 'list of {"breadcrumb": [...], "metadata": {...}} objects'
             )
+    return None
+
+
+def _schema_problem(schema: object) -> str | None:
+    """A stream's schema must be a JSON Schema of an object: singer-sdk reads its properties."""
+    if not isinstance(schema, dict):
+        return f"is {_kind(schema)}, not a JSON Schema object"
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not all(
+        isinstance(p, dict) for p in properties.values()
+    ):
+        return 'has no "properties" object of JSON Schemas'
+    try:
+        validators.validator_for(schema).check_schema(schema)
+    except SchemaError as exc:
+        return f"is not a valid JSON Schema ({exc.message})"
     return None
 
 
