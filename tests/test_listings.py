@@ -195,3 +195,17 @@ def test_a_lone_surrogate_is_written_as_a_replacement_character_with_a_warning(
         f"Stream 'campaigns', record id='{campaign['id']}': field name held text that UTF-8 "
         "cannot encode (a lone surrogate); written with U+FFFD in its place"
     ]
+
+
+def test_a_targeting_answer_that_is_not_a_list_of_options_fails_with_one_line(sim, tmp_path):
+    sim.faults.http_error(r"/resources/targeting/GENDER$", 200, body={"items": None})
+
+    result = run_tap(tmp_path, config_for(sim, START), ("targeting_options",))
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert error_lines(result.stderr) == [
+        "GET /v5/resources/targeting/GENDER answered something that is not a list of "
+        "{code: name} objects: the stream stops before it announces any deletion"
+    ]
+    assert activations(parse_messages(result.stdout), "targeting_options") == []

@@ -12,7 +12,7 @@ from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.ad_formats import AD_FORMATS
 from tap_pinterest_ads.client import PinterestStream
-from tap_pinterest_ads.listing import MalformedAnswerError
+from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
 from tap_pinterest_ads.streams.entities import AccountEntityStream
 from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
@@ -207,7 +207,16 @@ class TargetingOptionsStream(_GlobalLookupStream):
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """One row per option code."""
-        for item in response.json() or []:
+        options = json_body(response)
+        if not isinstance(options, list) or not all(
+            isinstance(o, (dict, type(None))) for o in options
+        ):
+            msg = (
+                f"{endpoint(response)} answered something that is not a list of "
+                "{code: name} objects: the stream stops before it announces any deletion"
+            )
+            raise MalformedAnswerError(msg)
+        for item in options:
             for code, name in (item or {}).items():
                 yield {"id": str(code), "name": None if name is None else to_text(name)}
 
