@@ -14,7 +14,7 @@ MELTANO := $(MELTANO_VENV)/bin/meltano
 # `meltano install` again only when the plugin definitions or the tap's dependencies change.
 MELTANO_STAMP := .meltano/.plugins-installed
 
-.PHONY: setup test unit lint format demo meltano-setup reporting-view e2e bench clean
+.PHONY: setup test unit lint format demo meltano-setup e2e bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,14 +52,10 @@ $(MELTANO_STAMP): meltano.yml pyproject.toml | $(MELTANO)
 
 meltano-setup: $(MELTANO_STAMP)
 
-# Offline demo: the local API simulator -> both jobs -> DuckDB file, then what landed.
+# Offline demo: the local API simulator -> both jobs -> DuckDB file -> dbt, then the
+# cross-channel model.
 demo: setup meltano-setup
 	$(VENV)/bin/python scripts/demo.py
-
-# CREATE OR REPLACE the reporting view(s) of reporting/ in PostgreSQL, e.g.
-#   make reporting-view PG_URL=postgresql://user:pass@host:5432/warehouse
-reporting-view: setup
-	$(VENV)/bin/python scripts/create_reporting_view.py "$(PG_URL)"
 
 # Benchmarks against the local simulator (not part of `make test`; several minutes; the Airbyte
 # peer installs itself into .venv-peer). Results: benchmarks/results/<stamp>/. See

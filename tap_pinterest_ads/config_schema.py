@@ -14,7 +14,11 @@ def _window(name: str, default: int, label: str) -> th.Property:
         th.IntegerType,
         default=default,
         allowed_values=list(ATTRIBUTION_WINDOWS),
-        description=f"{label} attribution window in days for conversions (API default {default}).",
+        description=(
+            f"{label} attribution window in days for conversions (API default {default}). "
+            "The three windows must be a combination Pinterest accepts (e.g. 30/30/1, 7/7/1, "
+            "1/1/1; checked at start-up)."
+        ),
     )
 
 

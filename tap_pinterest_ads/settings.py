@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,6 +21,7 @@ from tap_pinterest_ads.reports.columns import (
     resolve_report_columns,
 )
 from tap_pinterest_ads.reports.records import Attribution
+from tap_pinterest_ads.reports.request import ATTRIBUTION_WINDOW_TRIPLES
 
 _DIGITS = re.compile(r"^\d{1,18}$")
 
@@ -53,6 +55,7 @@ class Settings:
         if not isinstance(lookback, int) or lookback < 0:
             errors.append(f"lookback_days must be a whole number ≥ 0, got {lookback!r}")
         report_columns = _resolve_report_columns(config.get("report_columns") or [], errors)
+        errors.extend(attribution_errors(config))
         for name in (
             "request_timeout_seconds",
             "max_retries",
@@ -98,9 +101,19 @@ class Settings:
 
 
 def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
-    """Accept "1, 2", ["1", "2"] or [1, 2]; reject non-digits and duplicates."""
+    """Accept "1, 2", ["1", "2"], [1, 2] or '["1", "2"]'; reject non-digits and duplicates.
+
+    The JSON array may arrive as text: Meltano's `kind: string` and environment variables
+    pass it on as it was typed.
+    """
     if value is None or value == "":
         return ()
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            errors.append(f"advertiser_ids: {value!r} is not a JSON array of ad account ids")
+            return ()
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list):
         errors.append(f"advertiser_ids must be a comma-delimited string or a list, got {value!r}")
@@ -119,6 +132,30 @@ def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
         else:
             ids.append(text)
     return tuple(ids)
+
+
+_WINDOW_SETTINGS = (
+    ("click_window_days", 30),
+    ("engagement_window_days", 30),
+    ("view_window_days", 1),
+)
+
+
+def attribution_errors(config: dict) -> list[str]:
+    """The three attribution windows must be a combination Pinterest accepts.
+
+    Each value alone is checked by the JSON schema; a triple the API refuses would otherwise
+    fail the run at its first report, after the entity streams ran.
+    """
+    triple = tuple(config.get(name, default) for name, default in _WINDOW_SETTINGS)
+    if not all(type(days) is int for days in triple) or triple in ATTRIBUTION_WINDOW_TRIPLES:
+        return []
+    names = ", ".join(name for name, _ in _WINDOW_SETTINGS)
+    accepted = ", ".join("/".join(map(str, t)) for t in ATTRIBUTION_WINDOW_TRIPLES)
+    return [
+        f"{names}: Pinterest does not accept {'/'.join(map(str, triple))} (click/engagement/"
+        f"view days); use one of {accepted}"
+    ]
 
 
 def _resolve_report_columns(names: list, errors: list[str]) -> tuple[PassThrough, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import signal
 import sys
@@ -16,6 +17,8 @@ from tap_pinterest_ads.auth import PinterestAuthenticator
 from tap_pinterest_ads.cli_inputs import check_input_files
 from tap_pinterest_ads.config_errors import invalid_config
 from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
+from tap_pinterest_ads.connection_test import check_connection
+from tap_pinterest_ads.env_config import settings_from_environment
 from tap_pinterest_ads.errors import TapError, explain
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
@@ -55,6 +58,14 @@ class TapPinterestAds(Tap):
         except ConfigValidationError as exc:
             raise invalid_config(exc, getattr(self, "_config", {}) or {}) from None
         install_log_redaction(self.redactor)
+
+    @property
+    def _env_var_config(self) -> dict[str, t.Any]:
+        """`--config ENV`: TAP_PINTEREST_ADS_* variables, typed by the settings' schema
+        (env_config.py says why the SDK's own parser is not used)."""
+        schema = copy.deepcopy(self.config_jsonschema)
+        self.append_builtin_config(schema)
+        return settings_from_environment(schema, self._env_var_prefix)
 
     @cached_property
     def settings(self) -> Settings:
@@ -96,8 +107,16 @@ class TapPinterestAds(Tap):
         (client.PinterestStream); a run that dies on its credentials fails before any.
         """
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
+        for stream in self.streams.values():
+            getattr(stream, "repair_bookmarks", lambda: None)()  # report streams' state
         super().sync_all()
         self.isolation.log_summary()
+
+    def run_connection_test(self) -> bool:  # type: ignore[misc] - @final in SDK typing only
+        """`--test`: token, ad accounts, one page per default stream, no report
+        (connection_test.py); the SDK's version syncs every stream and creates reports."""
+        check_connection(self)
+        return True
 
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
         """On SIGTERM/SIGINT: write the state, then exit 128 + signum.

@@ -25,7 +25,8 @@ from tests.simulator import Dataset, Simulator
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=9)
-HOUR_START = TODAY - dt.timedelta(days=8)  # the oldest an HOUR report reaches
+# The oldest day an HOUR report asks for: Pinterest keeps 8, the tap keeps a day of margin.
+HOUR_START = TODAY - dt.timedelta(days=7)
 MICRO = Decimal(1_000_000)
 LEVELS = {
     "ad_account_delivery": "ADVERTISER",
@@ -231,14 +232,14 @@ def test_hourly_rows_are_keyed_by_their_utc_hour(synced, dataset) -> None:
     assert set(bookmarks(messages, stream.name).values()) == {TODAY.isoformat()}
 
 
-def test_hourly_reports_reach_8_days_back_in_spans_of_3_days_without_conversions(synced) -> None:
+def test_hourly_reports_reach_7_days_back_in_spans_of_3_days_without_conversions(synced) -> None:
     _, _, bodies = synced
     hourly = [b for b in bodies if b["granularity"] == "HOUR"]
     windows = sorted({(b["start_date"], b["end_date"]) for b in hourly})
     assert windows == [
         (HOUR_START.isoformat(), (HOUR_START + dt.timedelta(days=2)).isoformat()),
-        ((TODAY - dt.timedelta(days=5)).isoformat(), (TODAY - dt.timedelta(days=3)).isoformat()),
-        ((TODAY - dt.timedelta(days=2)).isoformat(), TODAY.isoformat()),
+        ((TODAY - dt.timedelta(days=4)).isoformat(), (TODAY - dt.timedelta(days=2)).isoformat()),
+        ((TODAY - dt.timedelta(days=1)).isoformat(), TODAY.isoformat()),
     ]
     assert len(hourly) == 3 * 2
     assert all(not set(b["columns"]) & CONVERSION_COLUMNS for b in hourly)

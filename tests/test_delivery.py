@@ -160,8 +160,8 @@ def test_report_requests_match_the_official_spec_and_carry_the_attribution(sim, 
         capsys,
         config_for(
             sim,
-            click_window_days=7,
-            view_window_days=0,
+            click_window_days=60,
+            view_window_days=7,
             conversion_report_time="TIME_OF_CONVERSION",
         ),
     )
@@ -175,13 +175,13 @@ def test_report_requests_match_the_official_spec_and_carry_the_attribution(sim, 
         body["click_window_days"],
         body["engagement_window_days"],
         body["view_window_days"],
-    ) == (7, 30, 0)
+    ) == (60, 30, 7)
     assert body["conversion_report_time"] == "TIME_OF_CONVERSION"
     row = records(messages)[0]
     assert (row["click_window_days"], row["engagement_window_days"], row["view_window_days"]) == (
-        7,
+        60,
         30,
-        0,
+        7,
     )
     assert row["conversion_report_time"] == "TIME_OF_CONVERSION"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
+from tap_pinterest_ads.warehouse_names import RENAME_PREFIX, is_reserved
 
 
 class Kind(enum.Enum):
@@ -19,13 +20,17 @@ class Kind(enum.Enum):
 
     DATE = "date"  # "YYYY-MM-DD" string
     STRING = "string"  # ids and text; JSON reports may give ids as numbers
-    INTEGER = "integer"  # counts; also raw micro-currency pass-through columns
-    MONEY = "money"  # micro-currency int -> exact Decimal amount in the account currency
+    INTEGER = "integer"  # counts of events (impressions, clicks, ...): whole numbers only
+    # Conversion counts: Pinterest includes modeled conversions, so a count may be fractional;
+    # an int when whole, the exact Decimal otherwise (never truncated).
+    MODELED = "modeled count"
+    MONEY = "money"  # micro-currency units (int or exact fraction) -> exact Decimal amount
     NUMBER = "number"  # pass-through Decimal or int, as the report gives it
     DATETIME = "date-time"  # hourly reports' DATE, as an ISO 8601 UTC date-time
 
 
 DATE, STRING, INTEGER, MONEY, NUMBER = Kind.DATE, Kind.STRING, Kind.INTEGER, Kind.MONEY, Kind.NUMBER
+MODELED = Kind.MODELED
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Column:
     api: str
     field: str
     kind: Kind = STRING
+    # Other spellings of `api` the API may use (read when `api` is absent from a row).
+    aliases: tuple[str, ...] = ()
 
 
 class Dimension(Column):
@@ -48,8 +55,15 @@ class Metric(Column):
     kind: Kind = INTEGER
 
 
+@dataclass(frozen=True)
 class PassThrough(Column):
-    """Extra column from the `report_columns` setting; absent -> None (its meaning is unknown)."""
+    """Extra column from the `report_columns` setting; absent -> None (its meaning is unknown).
+
+    A micro-currency column (`…_IN_MICRO_DOLLAR`) keeps its value as sent (micro-units, int or
+    exact fraction) and adds `amount_field`: the amount in the account currency (÷ 1,000,000).
+    """
+
+    amount_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,15 +116,15 @@ METRICS: tuple[Metric, ...] = (
     Metric("VIDEO_P75_COMBINED_1", "video_p75"),
     Metric("VIDEO_P95_COMBINED_1", "video_p95"),
     Metric("VIDEO_P100_COMPLETE_1", "video_completes"),
-    Metric("TOTAL_CONVERSIONS", "conversions"),
+    Metric("TOTAL_CONVERSIONS", "conversions", MODELED),
     Metric("TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR", "conversion_value", MONEY),
-    Metric("TOTAL_CHECKOUT", "checkout_conversions"),
+    Metric("TOTAL_CHECKOUT", "checkout_conversions", MODELED),
     Metric("TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "checkout_value", MONEY),
-    Metric("TOTAL_CLICK_CHECKOUT", "click_checkout_conversions"),
+    Metric("TOTAL_CLICK_CHECKOUT", "click_checkout_conversions", MODELED),
     Metric("TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "click_checkout_value", MONEY),
-    Metric("TOTAL_VIEW_CHECKOUT", "view_checkout_conversions"),
+    Metric("TOTAL_VIEW_CHECKOUT", "view_checkout_conversions", MODELED),
     Metric("TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "view_checkout_value", MONEY),
-    Metric("TOTAL_ENGAGEMENT_CHECKOUT", "engagement_checkout_conversions"),
+    Metric("TOTAL_ENGAGEMENT_CHECKOUT", "engagement_checkout_conversions", MODELED),
     Metric("TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "engagement_checkout_value", MONEY),
 )
 
@@ -199,13 +213,25 @@ class UnknownReportColumn(ReportError, ValueError):  # noqa: N818 - name is part
         )
 
 
+MICRO_SUFFIX = "_IN_MICRO_DOLLAR"
+
+
 def pass_through_kind(api: str) -> Kind:
-    """Type an extra column by its name (the API documents no per-column types)."""
-    if api.endswith("_IN_MICRO_DOLLAR"):
-        return INTEGER
+    """Type an extra column by its name (the API documents no per-column types).
+
+    Micro-currency columns are numbers too: cost ratios such as CPC_IN_MICRO_DOLLAR are
+    fractional (`106548.186…`), and so may be modeled conversion values.
+    """
     if api in _TEXT_COLUMNS or api.endswith(_TEXT_SUFFIXES):
         return STRING
     return NUMBER
+
+
+def amount_field_of(api: str) -> str | None:
+    """`CPC_IN_MICRO_DOLLAR` -> `cpc_amount`; None for a column that is not micro-currency."""
+    if not api.endswith(MICRO_SUFFIX):
+        return None
+    return f"{api.removesuffix(MICRO_SUFFIX).lower()}_amount"
 
 
 def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
@@ -213,7 +239,8 @@ def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
 
     Names are matched case-insensitively; columns the registry already maps are skipped. The
     output field is the lower-cased API name, prefixed with `pinterest_` when that would clash
-    with a registry field (e.g. the API's CTR next to our recomputed `ctr`).
+    with a registry field (e.g. the API's CTR next to our recomputed `ctr`) or with a name a
+    target reserves (warehouse_names.py).
     """
     extras: dict[str, PassThrough] = {}
     for name in names:
@@ -223,9 +250,12 @@ def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
         if api in _ALREADY_COVERED or api in extras:
             continue
         field = api.lower()
-        if field in _TAKEN_FIELDS:
-            field = f"pinterest_{field}"
-        extras[api] = PassThrough(api, field, pass_through_kind(api))
+        if field in _TAKEN_FIELDS or is_reserved(field):
+            field = f"{RENAME_PREFIX}{field}"
+        amount = amount_field_of(api)
+        if amount is not None and (amount in _TAKEN_FIELDS or is_reserved(amount)):
+            amount = f"{RENAME_PREFIX}{amount}"
+        extras[api] = PassThrough(api, field, pass_through_kind(api), amount_field=amount)
     return tuple(extras.values())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
-from tap_pinterest_ads.reports.columns import MONEY, Metric
+from tap_pinterest_ads.reports.columns import MODELED, MONEY, Metric
 
 # API event name -> output field stem.
 EVENTS: tuple[tuple[str, str], ...] = (
@@ -44,13 +44,13 @@ def _event_metrics() -> Iterator[Metric]:
             count = f"TOTAL_{api_attribution}{api_event}"
             value = f"{count}_VALUE_IN_MICRO_DOLLAR"
             if count in ASYNC_REPORT_COLUMNS:
-                yield Metric(count, f"{attribution}{event}_conversions")
+                yield Metric(count, f"{attribution}{event}_conversions", MODELED)
             if value in ASYNC_REPORT_COLUMNS:
                 yield Metric(value, f"{attribution}{event}_value", MONEY)
 
 
 CONVERSION_METRICS: tuple[Metric, ...] = (
-    Metric("TOTAL_CONVERSIONS", "conversions"),
+    Metric("TOTAL_CONVERSIONS", "conversions", MODELED),
     Metric("TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR", "conversion_value", MONEY),
     *_event_metrics(),
 )

@@ -6,14 +6,16 @@ fetched right after it is obtained and re-polled for when storage refuses it.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
-import tempfile
 from collections.abc import Iterator
 from typing import IO
 
 import requests
 
 from tap_pinterest_ads.reports import ReportError
+from tap_pinterest_ads.reports.download import AttemptError, byte_count, fetch, is_blank
 from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
 from tap_pinterest_ads.reports.request import (
     Clock,
@@ -31,16 +33,6 @@ FINISHED = "FINISHED"
 POLL_FACTOR = 1.25
 # Statuses after which the token is useless and the report must be created again.
 RECREATE_STATUSES = frozenset({"FAILED", "EXPIRED", "CANCELLED", "DOES_NOT_EXIST"})
-# Pre-signed storage URLs answer these once the link has lapsed (or was never valid).
-LINK_EXPIRED_STATUSES = frozenset({400, 403, 404})
-_DOWNLOAD_CHUNK = 1 << 20
-# Transfer failures worth another attempt at the same URL.
-_TRANSIENT = (
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-)
 
 
 class ReportFailed(ReportError):  # noqa: N818 - name is part of the API
@@ -53,22 +45,6 @@ class ReportTimeout(ReportError):  # noqa: N818 - name is part of the API
 
 class ReportDownloadFailed(ReportError):  # noqa: N818 - name is part of the API
     """The report file could not be downloaded completely."""
-
-
-def _no_auth(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
-    # A request-level auth callable also stops requests from applying session auth or ~/.netrc;
-    # storage rejects a second credential next to the URL signature.
-    prepared.headers.pop("Authorization", None)
-    return prepared
-
-
-class _AttemptError(Exception):
-    """Internal: one download attempt failed; `fresh_url` says whether to re-poll first."""
-
-    def __init__(self, reason: str, *, fresh_url: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.fresh_url = fresh_url
 
 
 class ReportJob:
@@ -111,6 +87,9 @@ class ReportJob:
         self._next_poll = 0.0
         self._url: str | None = None
         self._size: int | None = None
+        # FINISHED without a file: the spec's `url` is nullable, and an empty window has none.
+        self._empty = False
+        self._had_file = False  # this report has offered a file: it cannot turn empty later
         self._file: IO[bytes] | None = None
 
     def _where(self) -> str:
@@ -132,15 +111,19 @@ class ReportJob:
                 f"(status {self.status}, message {message!r})"
             )
         self.token, self._url, self._size = token, None, None
+        self._empty = self._had_file = False
         self._delay = self._poll_initial
         # A report already FINISHED at creation (one the API had kept) is polled at once.
         self._next_poll = now if self.status == FINISHED else now + self._poll_initial
         self._log.info("Report requested: %s (creation %d)", self._where(), self.creates)
         return token
 
-    def wait_for_url(self) -> tuple[str, int | None]:
-        """Poll until FINISHED and return (url, size); recreate failed reports."""
-        if self._url:
+    def wait_for_url(self) -> tuple[str | None, int | None]:
+        """Poll until FINISHED and return (url, size); recreate failed reports.
+
+        A report FINISHED without a url is an empty window: (None, None).
+        """
+        if self._url or self._empty:
             return self._url, self._size
         if self.token is None:
             self.submit()
@@ -157,10 +140,8 @@ class ReportJob:
                 "Report %s: ad account %s, window %s, %.0fs elapsed",
                 status, self.request.ad_account_id, self.request.window, elapsed,
             )  # fmt: skip
-            if status == FINISHED and response.get("url"):
-                size = response.get("size")
-                self._url, self._size = response["url"], int(size) if size else None
-                return self._url, self._size
+            if status == FINISHED:
+                return self._finished(response.get("url"), response.get("size"))
             if status in RECREATE_STATUSES and self.creates >= self._max_creates:
                 raise ReportFailed(
                     f"report for {self._where()} failed: status {status} "
@@ -178,15 +159,33 @@ class ReportJob:
             self._delay = min(self._delay * self._poll_factor, self._poll_max)
             self._next_poll = self._clock.monotonic() + self._delay
 
+    def _finished(self, url: object, size: object) -> tuple[str | None, int | None]:
+        if url is None or url == "":
+            if self._had_file:
+                raise ReportDownloadFailed(
+                    f"report for {self._where()} no longer offers the file it offered before"
+                )
+            self._log.info("Report for %s has no file: an empty window", self._where())
+            self._empty = True
+            return None, None
+        if not isinstance(url, str):
+            raise ReportFailed(f"report for {self._where()} finished with a download link "
+                               f"that is not a URL ({type(url).__name__})")  # fmt: skip
+        self._url, self._size, self._had_file = url, byte_count(size), True
+        return self._url, self._size
+
     def download(self) -> None:
         """Fetch the finished report into a temporary file and verify it is complete."""
         self.close()
         url, size = self.wait_for_url()
+        if url is None:
+            self._file = io.BytesIO()
+            return
         while True:
             self.downloads += 1
             try:
                 self._file = self._fetch(url, size)
-            except _AttemptError as retry:
+            except AttemptError as retry:
                 self._log.warning(
                     "Report download %d/%d for %s failed (%s): %s",
                     self.downloads, self._max_downloads, self._where(), retry.reason,
@@ -207,45 +206,22 @@ class ReportJob:
                 return
 
     def _fetch(self, url: str, size: int | None) -> IO[bytes]:
-        target = tempfile.TemporaryFile()  # noqa: SIM115 - returned open to the caller
-        try:
-            self._stream_into(target, url, size)
-        except BaseException:
-            target.close()
-            raise
-        target.seek(0)
-        return target
-
-    def _stream_into(self, target: IO[bytes], url: str, size: int | None) -> None:
-        written = 0
-        try:
-            with self._session.get(
-                url, stream=True, timeout=self._timeout, auth=_no_auth
-            ) as response:
-                if response.status_code != 200:
-                    expired = response.status_code in LINK_EXPIRED_STATUSES
-                    raise _AttemptError(
-                        f"storage answered HTTP {response.status_code}", fresh_url=expired
-                    )
-                for chunk in response.iter_content(_DOWNLOAD_CHUNK):
-                    target.write(chunk)
-                    written += len(chunk)
-                encoding = response.headers.get("Content-Encoding", "identity").lower()
-        except _TRANSIENT as exc:
-            # Name only the class: requests' messages quote the signed URL.
-            raise _AttemptError(f"{type(exc).__name__} after {written} bytes") from None
-        # `size` counts stored bytes; a compressed transfer is decoded, so compare only identity.
-        if size and encoding in ("", "identity") and written != size:
-            raise _AttemptError(f"received {written} of {size} bytes")
-        if self.request.report_format == "JSON" and not _ends_with(target, b"}"):
-            raise _AttemptError(f"JSON report ends mid-document after {written} bytes")
+        return fetch(
+            self._session,
+            url,
+            size,
+            report_format=self.request.report_format,
+            timeout=self._timeout,
+            log=self._log,
+            where=self._where(),
+        )
 
     def rows(self) -> Iterator[dict]:
         """Raw row dicts of the report (upper-case keys), downloading it first if needed.
 
-        The whole file is downloaded and checked (byte count, closing brace) before any row is
-        parsed; rows are then parsed lazily. If the parser still finds the file corrupt before
-        yielding a row, it is downloaded once more. Once rows were yielded a retry would emit
+        The whole file is downloaded and checked (transfer complete, closing brace) before any
+        row is parsed; rows are then parsed lazily. If the parser still finds the file corrupt
+        before yielding a row, it is downloaded once more. Once rows were yielded a retry would emit
         them twice, so that raises ReportDownloadFailed: never silent loss, never duplicates.
         """
         parse = iter_json_report if self.request.report_format == "JSON" else iter_csv_report
@@ -255,11 +231,16 @@ class ReportJob:
                 self.download()
             while True:
                 assert self._file is not None
+                if is_blank(self._file):
+                    return  # an empty window: no file, or a file without a byte of report
                 self._file.seek(0)
                 count = 0
                 try:
-                    for count, row in enumerate(parse(self._file), 1):  # noqa: B007
-                        yield row
+                    # Closed before the file is: a consumer that stops early (a row that fails
+                    # its window) must not leave the parser to be finalized on a closed file.
+                    with contextlib.closing(parse(self._file)) as parsed:
+                        for count, row in enumerate(parsed, 1):  # noqa: B007
+                            yield row
                 except CorruptReport as exc:
                     if count or retried or self.downloads >= self._max_downloads:
                         raise ReportDownloadFailed(
@@ -285,13 +266,6 @@ class ReportJob:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _ends_with(fileobj: IO[bytes], suffix: bytes) -> bool:
-    fileobj.seek(0, 2)
-    end = fileobj.tell()
-    fileobj.seek(max(0, end - 64))
-    return fileobj.read().rstrip().endswith(suffix)
 
 
 __all__ = [

@@ -47,6 +47,11 @@ class CorruptReport(ReportError):  # noqa: N818 - name is part of the API
     """The report file is truncated or is not a report."""
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; the standard library would read them as floats.
+    raise CorruptReport(f"report JSON holds {name}, which is not a JSON number")
+
+
 class _JsonStream:
     """A text buffer over a binary file that decodes one JSON value at a time."""
 
@@ -54,7 +59,7 @@ class _JsonStream:
         self._read = fileobj.read
         self._chunk_size = chunk_size
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        self._scan = json.JSONDecoder(parse_float=Decimal).raw_decode
+        self._scan = json.JSONDecoder(parse_float=Decimal, parse_constant=_no_constant).raw_decode
         self.buf = ""
         self.pos = 0
         self.eof = False
@@ -103,6 +108,9 @@ class _JsonStream:
             except json.JSONDecodeError as exc:
                 if len(self.buf) - self.pos > MAX_ROW_CHARS or not self.fill():
                     raise CorruptReport(f"report JSON is truncated or corrupt: {exc.msg}") from exc
+            except (ValueError, RecursionError) as exc:
+                # e.g. an integer of more digits than Python converts, or absurd nesting
+                raise CorruptReport(f"report JSON holds a value it cannot read: {exc}") from exc
             else:
                 return value
 
@@ -124,7 +132,7 @@ class _JsonStream:
         end += 1
         try:
             rows = _ROWS.decode("[" + buf[start:end] + "]")
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             self.slow_until = self.base + end
             return None
         self.pos = end
@@ -169,11 +177,14 @@ def iter_json_report(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterat
 
 
 def _csv_value(text: str) -> Any:
-    # Only canonical numbers are converted, so text such as "007" survives as text.
+    # Only canonical numbers are converted, so text such as "007" (or "-0") survives as text.
     if not text:
         return None
-    if _INT.fullmatch(text):
-        return int(text)
+    if _INT.fullmatch(text) and text != "-0":
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts: keep the text, exactly
+            return text
     if _DEC.fullmatch(text):
         return Decimal(text)
     return text
@@ -187,7 +198,7 @@ def _csv_column(cells: tuple[str, ...]) -> Iterable[Any]:
     canonical form (no "007", "+1", "1_000"), floats and booleans are refused by the int
     type, and whitespace (which JSON would skip) is refused here; a cell holding a comma
     changes the count. Any other column goes cell by cell."""
-    if _INTS is not None:
+    if _INTS is not None and "-0" not in cells:
         joined = ",".join(cells)
         if not any(blank in joined for blank in " \t\n\r"):
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,10 +16,16 @@ from tap_pinterest_ads.reports.schema import field_kinds
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
 # A private context so results do not depend on whatever the process set as the default;
-# 28 digits keep micro-unit amounts exact.
+# 28 digits keep micro-unit amounts of plausible size exact.
 _CTX = decimal.Context(prec=28)
+# For amounts of any size: scaleb is exact under it (it never rounds, only moves the point).
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 MICRO = Decimal(1_000_000)
 _ZERO = Decimal(0)
+_EXACT_DIVIDE = 10**21  # ints of up to 21 digits: _CTX.divide (28 digits) is exact for them
+# Fractions are refused beyond this decimal exponent: ratios of such values could overflow.
+_MAX_EXPONENT = 1000
+_NUMBER_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
 class ReportValueError(ReportError, ValueError):
@@ -32,6 +39,7 @@ class MissingKeyError(ReportError, ValueError):
     """A report row without a value for a primary-key field."""
 
     def __init__(self, field: str, api: str) -> None:
+        # `api` may list spellings: "TARGETING_TYPE or targeting_type".
         super().__init__(f"report row has no {api} (needed for the key field {field})")
 
 
@@ -56,40 +64,59 @@ def to_text(value: Any) -> str:
 
 def to_int(value: Any, api: str) -> int:
     """Counts are integers; refuse to truncate a fractional value silently."""
-    try:
-        number = Decimal(value) if isinstance(value, str) else value
-        result = int(number)
-        if result == number and not isinstance(value, bool):
-            return result
-    except (TypeError, ValueError, ArithmeticError):
-        pass
+    if type(value) is int:
+        return value
+    number = to_number(value, api, "an integer")
+    if type(number) is int or number == number.to_integral_value():
+        return int(number)
     raise ReportValueError(api, value, "an integer")
 
 
-def to_number(value: Any, api: str) -> int | Decimal:
-    """Pass-through numbers stay int or Decimal as the parser gave them."""
-    if type(value) is int or type(value) is Decimal:
+def to_number(value: Any, api: str, expected: str = "a number") -> int | Decimal:
+    """An int or a finite, exact Decimal (from JSON's literal text, or a numeric string)."""
+    if type(value) is int:
         return value
-    try:
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        if isinstance(value, str):
-            return Decimal(value)
-    except ArithmeticError:
-        pass
-    raise ReportValueError(api, value, "a number")
+    number = None
+    if type(value) is Decimal:
+        number = value
+    elif type(value) is float:
+        number = Decimal(repr(value))
+    elif isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        number = Decimal(value)
+    if number is not None and number.is_finite() and abs(number.adjusted()) <= _MAX_EXPONENT:
+        return number
+    raise ReportValueError(api, value, expected)
+
+
+def amount(micro: int | Decimal) -> Decimal:
+    """Micro-units (an int or an exact fraction) -> the exact amount, ÷ 1,000,000."""
+    if type(micro) is int and -_EXACT_DIVIDE < micro < _EXACT_DIVIDE:
+        return _CTX.divide(micro, MICRO) if micro else _ZERO
+    return Decimal(micro).scaleb(-6, _EXACT)
 
 
 def money(value: Any, api: str) -> Decimal:
     """Micro-currency units -> exact amount in the ad account's currency."""
-    if type(value) is not int:
-        value = to_int(value, api)
-    return _CTX.divide(value, MICRO)
+    return amount(to_number(value, api, "micro-currency units"))
 
 
 def _count(value: Any, api: str) -> int:
     # An explicit JSON null counts as absent.
     return 0 if value is None else to_int(value, api)
+
+
+def _modeled(value: Any, api: str) -> int | Decimal:
+    # Modeled conversions: whole numbers stay ints, a fraction stays an exact Decimal.
+    if value is None:
+        return 0
+    number = to_number(value, api)
+    if type(number) is not int and number == number.to_integral_value():
+        return int(number)
+    return number
+
+
+def _micro(value: Any, api: str) -> int | Decimal:
+    return 0 if value is None else to_number(value, api, "micro-currency units")
 
 
 def _converter(column: Column) -> Callable[[Any], Any]:
@@ -100,6 +127,8 @@ def _converter(column: Column) -> Callable[[Any], Any]:
         return lambda v: v if type(v) is int else to_int(v, api)
     if column.kind is Kind.MONEY:
         return lambda v: money(v, api)
+    if column.kind is Kind.MODELED:
+        return lambda v: _modeled(v, api)
     return lambda v: to_number(v, api)
 
 
@@ -122,15 +151,24 @@ class RecordBuilder:
             conversion_report_time=attribution.conversion_report_time,
         )
         self._template = template
-        self._texts = tuple((c.api, c.field) for c in shape.dimensions)
-        self._keys = tuple((c.field, c.api) for c in shape.dimensions if c.field in shape.key)
+        self._texts = tuple((c.api, c.field, c.aliases) for c in shape.dimensions)
+        self._keys = tuple(
+            (c.field, " or ".join((c.api, *c.aliases)))
+            for c in shape.dimensions
+            if c.field in shape.key
+        )
         self._ints = tuple((c.api, c.field) for c in shape.metrics if c.kind is Kind.INTEGER)
+        self._modeled = tuple((c.api, c.field) for c in shape.metrics if c.kind is Kind.MODELED)
         self._money = tuple((c.api, c.field) for c in shape.metrics if c.kind is Kind.MONEY)
         self._sums = tuple((s.field, *s.parts) for s in shape.sums if len(s.parts) == 2)
         if len(self._sums) != len(shape.sums):
             raise ValueError("only two-part sums are supported")
         self._ratios = tuple((r.field, r.numerator, r.denominator, r.factor) for r in shape.ratios)
         self._extras = tuple((c.api, c.field, _converter(c)) for c in extra_columns)
+        # (micro field, amount field) of the micro-currency extras; micro values are numbers.
+        self._amounts = tuple(
+            (c.field, c.amount_field) for c in extra_columns if getattr(c, "amount_field", None)
+        )
 
     # One flat loop per kind (no per-value function calls) keeps this at a few µs per row.
     def build(  # noqa: PLR0912
@@ -141,8 +179,11 @@ class RecordBuilder:
         record["ad_account_id"] = ad_account_id
         record["currency"] = currency
         get = raw_row.get
-        for api, field in self._texts:
+        for api, field, aliases in self._texts:
             value = get(api)
+            if value is None and aliases:
+                # e.g. the lower-case targeting_type of the analytics endpoints
+                value = next((v for v in map(get, aliases) if v is not None), None)
             if value is not None and type(value) is not str:
                 value = to_text(value)
             record[field] = value
@@ -152,12 +193,16 @@ class RecordBuilder:
         for api, field in self._ints:
             value = get(api, 0)
             record[field] = value if type(value) is int else _count(value, api)
+        for api, field in self._modeled:
+            value = get(api, 0)
+            record[field] = value if type(value) is int else _modeled(value, api)
         divide = _CTX.divide
         for api, field in self._money:
             value = get(api, 0)
-            if type(value) is not int:
-                value = _count(value, api)
-            record[field] = divide(value, MICRO) if value else _ZERO
+            if type(value) is int and -_EXACT_DIVIDE < value < _EXACT_DIVIDE:
+                record[field] = divide(value, MICRO) if value else _ZERO
+            else:
+                record[field] = amount(_micro(value, api))
         for field, left, right in self._sums:
             record[field] = record[left] + record[right]
         for field, numerator, denominator, factor in self._ratios:
@@ -174,4 +219,7 @@ class RecordBuilder:
         for api, field, convert in self._extras:
             value = get(api)
             record[field] = None if value is None else convert(value)
+        for micro_field, field in self._amounts:
+            micro = record[micro_field]
+            record[field] = None if micro is None else amount(micro)
         return record

@@ -47,6 +47,17 @@ def redact_url(url: str | None) -> str:
     return f"{parts.scheme}://{host}{parts.path}{suffix}"
 
 
+# (click, engagement, view) window days Pinterest accepts together. The spec enumerates each
+# window alone (0, 1, 7, 14, 30, 60), but the API refuses other combinations, so a bad triple
+# would fail the first report of a run. The list is the one connector vendors document for
+# Pinterest (no 0 or 14 in any of them); api-quickstart#50 reports 7/0/0 refused too.
+ATTRIBUTION_WINDOW_TRIPLES: tuple[tuple[int, int, int], ...] = (
+    (60, 60, 60), (60, 60, 30), (60, 60, 7), (60, 60, 1), (60, 30, 30), (60, 30, 7),
+    (60, 30, 1), (60, 7, 7), (60, 7, 1), (60, 1, 1), (30, 60, 1), (30, 30, 30), (30, 30, 7),
+    (30, 30, 1), (30, 7, 7), (30, 7, 1), (30, 1, 1), (7, 7, 7), (7, 7, 1), (7, 1, 1), (1, 1, 1),
+)  # fmt: skip
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReportRequest:
     """One async report request (`AdsAnalyticsCreateAsyncRequest`)."""

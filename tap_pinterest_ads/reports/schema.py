@@ -12,6 +12,7 @@ _JSON_TYPE = {
     Kind.DATE: "string",
     Kind.STRING: "string",
     Kind.INTEGER: "integer",
+    Kind.MODELED: "number",
     Kind.MONEY: "number",
     Kind.NUMBER: "number",
     Kind.DATETIME: "string",
@@ -28,7 +29,11 @@ def field_kinds(
     kinds.update((c.field, c.kind) for c in shape.metrics)
     kinds.update((s.field, Kind.INTEGER) for s in shape.sums)
     kinds.update((r.field, Kind.NUMBER) for r in shape.ratios)
-    kinds.update((c.field, c.kind) for c in extra_columns)
+    for column in extra_columns:
+        kinds[column.field] = column.kind
+        amount = getattr(column, "amount_field", None)
+        if amount:
+            kinds[amount] = Kind.MONEY
     return kinds
 
 

@@ -30,9 +30,11 @@ from tap_pinterest_ads.reports.conversions import CONVERSION_COLUMNS, CONVERSION
 # Added to rows by the API itself, never requested: DATE for time-grained reports, the
 # breakdown of *_TARGETING reports (as the targeting analytics endpoints name them).
 IMPLICIT_COLUMNS = frozenset({"DATE", "TARGETING_TYPE", "TARGETING_VALUE"})
+# The spec does not show how async report files name the breakdown; the analytics endpoints
+# answer with lower-case `targeting_type`/`targeting_value`, so both spellings are read.
 TARGETING_DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("TARGETING_TYPE", "targeting_type"),
-    Dimension("TARGETING_VALUE", "targeting_value"),
+    Dimension("TARGETING_TYPE", "targeting_type", aliases=("targeting_type",)),
+    Dimension("TARGETING_VALUE", "targeting_value", aliases=("targeting_value",)),
 )
 # age, gender, country, region, device, location (metro), interests, keywords, placement
 TARGETING_TYPES: tuple[str, ...] = (
@@ -42,7 +44,11 @@ TARGETING_TYPES: tuple[str, ...] = (
 # `AdsAnalyticsCreateAsyncRequest.targeting_types`: maxItems 5.
 MAX_TARGETING_TYPES_PER_REPORT = 5
 # HOUR reports: at most 8 days back and 3 days per request (create_report's description).
-HOUR_SPAN_DAYS, HOUR_HISTORY_DAYS = 3, 8
+# The tap asks for one day less history than each limit allows: a run that plans its windows
+# just before UTC midnight sends them just after it, when the oldest day is one day older
+# ("must be within 914 recent days"; other connectors use 913 for the same reason).
+HOUR_SPAN_DAYS, HOUR_HISTORY_DAYS = 3, 8 - 1
+DAY_HISTORY_DAYS = 914 - 1
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class ReportShape:
     # One report per batch and window; () = no breakdown.
     targeting_batches: tuple[tuple[str, ...], ...] = ((),)
     max_span_days: int = 186
-    max_history_days: int = 914
+    max_history_days: int = DAY_HISTORY_DAYS
     # Only the original delivery stream takes the `report_columns` setting: an extra column
     # may not exist at another level.
     accepts_report_columns: bool = False

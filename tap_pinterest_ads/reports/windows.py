@@ -1,7 +1,8 @@
 """Pure date logic: which report windows a run requests.
 
 Async reports accept at most 186 days per request and nothing older than 914 days (DAY and
-coarser granularity); the hourly variant uses max_span_days=3, max_history_days=8.
+coarser granularity); the tap plans 913 (see shapes.DAY_HISTORY_DAYS), and for the hourly
+variant max_span_days=3, max_history_days=7.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def plan_windows(
     lookback_days: int,
     today: date,
     max_span_days: int = 186,
-    max_history_days: int = 914,
+    max_history_days: int = 913,
 ) -> WindowPlan:
     """Cover [max(start_date, bookmark - lookback_days), today] in windows of <= max_span_days.
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk.schema.source import StreamSchema
 
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
 from tap_pinterest_ads.streams.transform import normalise
+from tap_pinterest_ads.warehouse_names import ApiObjectSchemas
 
 
 class AdAccountsStream(PinterestStream):
@@ -21,7 +22,7 @@ class AdAccountsStream(PinterestStream):
 
     name = "ad_accounts"
     primary_keys = ("id",)
-    schema = StreamSchema(SchemaDirectory(schemas))
+    schema = StreamSchema(ApiObjectSchemas(schemas))
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)

@@ -3,11 +3,11 @@ and conversions by event. Each declares its name and shape; `ReportStream` does 
 
 from __future__ import annotations
 
-import datetime as dt
 import typing as t
 from functools import cached_property
 
-from tap_pinterest_ads.reports.records import RecordBuilder, ReportValueError
+from tap_pinterest_ads.reports import row_dates
+from tap_pinterest_ads.reports.records import RecordBuilder
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import CONVERSIONS, HOURLY, delivery, targeting
 from tap_pinterest_ads.streams.reports import ReportStream
@@ -70,40 +70,33 @@ class PinPromotionConversionsStream(OptionalReportStream):
     primary_keys = shape.key
 
 
-def utc_hour(value: str) -> str:
-    """An hourly report's DATE as an ISO 8601 UTC date-time.
-
-    The spec does not show the hourly form; "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH[:MM…]"
-    and an explicit offset are all read. A bare date has no hour and is refused.
-    """
-    text = value.strip()
-    try:
-        moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1)) if len(text) > 10 else None
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise ReportValueError("DATE", value, "a date and hour")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).isoformat()
+def utc_hour(value: t.Any, hour: t.Any = None) -> str:
+    """An hourly report's DATE (and HOUR column, if any) as an ISO 8601 UTC date-time."""
+    return row_dates.utc_hour(value, hour).isoformat()
 
 
 class HourlyRecordBuilder(RecordBuilder):
-    """`date_hour` as an ISO date-time and `date` as its UTC day, both from DATE."""
+    """`date_hour` as an ISO date-time and `date` as its UTC day, both from DATE.
+
+    DATE is usually a date-time; a bare date is read with a separate hour column if the row
+    has one (`HOUR`, or `hour`), and fails its window otherwise: the hours of a day would
+    share one key.
+    """
 
     def build(
         self, raw_row: dict[str, t.Any], ad_account_id: str, currency: str | None
     ) -> dict[str, t.Any]:
         """The delivery record of one hour."""
         record = super().build(raw_row, ad_account_id, currency)
-        hour = utc_hour(record["date_hour"])
-        record["date_hour"] = hour
-        record["date"] = hour[:10]
+        hour = next((raw_row[c] for c in row_dates.HOUR_COLUMNS if c in raw_row), None)
+        moment = utc_hour(raw_row["DATE"], hour)
+        record["date_hour"] = moment
+        record["date"] = moment[:10]
         return record
 
 
 class PinPromotionDeliveryHourlyStream(OptionalReportStream):
-    """Hourly PIN_PROMOTION metrics of the last 8 days; HOUR reports carry no conversions."""
+    """Hourly PIN_PROMOTION metrics of the last 7 days; HOUR reports carry no conversions."""
 
     name = "pin_promotion_delivery_hourly"
     shape = HOURLY

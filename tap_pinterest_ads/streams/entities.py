@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk.schema.source import StreamSchema
 
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
 from tap_pinterest_ads.streams.transform import normalise
+from tap_pinterest_ads.warehouse_names import ApiObjectSchemas
 
 # The API's default is [ACTIVE, PAUSED]: archived and draft entities would silently vanish
 # and spend would no longer reconcile with account totals.
@@ -24,7 +25,7 @@ class AccountEntityStream(PinterestStream):
     primary_keys = ("id",)
     # Full table: a bookmark per account would only clutter the state.
     state_partitioning_keys: t.ClassVar[list[str]] = []
-    schema = StreamSchema(SchemaDirectory(schemas))
+    schema = StreamSchema(ApiObjectSchemas(schemas))
 
     def get_records(self, context: dict | None) -> t.Iterable[dict]:
         """The account's entities; with `on_account_error: skip`, none when it fails.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
-from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk.schema.source import StreamSchema
 
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.ad_formats import AD_FORMATS
@@ -16,6 +16,7 @@ from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
 from tap_pinterest_ads.streams.entities import AccountEntityStream
 from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
+from tap_pinterest_ads.warehouse_names import ApiObjectSchemas, rename_record
 
 if t.TYPE_CHECKING:
     import requests
@@ -182,12 +183,16 @@ class PinsStream(AccountLookupStream):
 class _GlobalLookupStream(PinterestStream):
     """A full-table resource outside the ad accounts, read once per run."""
 
-    schema = StreamSchema(SchemaDirectory(schemas))
+    schema = StreamSchema(ApiObjectSchemas(schemas))
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """These endpoints do not page."""
         return {}
+
+    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+        """The API object under names every target can load (warehouse_names.py)."""
+        return rename_record(row)
 
 
 class TargetingOptionsStream(_GlobalLookupStream):
@@ -222,7 +227,7 @@ class TargetingOptionsStream(_GlobalLookupStream):
 
     def post_process(self, row: dict, context: dict | None = None) -> dict | None:
         """The type the option belongs to."""
-        return {"targeting_type": (context or {}).get("targeting_type"), **row}
+        return rename_record({"targeting_type": (context or {}).get("targeting_type"), **row})
 
 
 class DeliveryMetricsStream(_GlobalLookupStream):

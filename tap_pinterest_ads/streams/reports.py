@@ -6,6 +6,7 @@ front by one shared `ReportQueue`, so a run waits for about one report, not thei
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import typing as t
 from functools import cached_property
@@ -16,8 +17,10 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
+from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
 from tap_pinterest_ads.reports.records import RecordBuilder
+from tap_pinterest_ads.reports.row_dates import window_records
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
@@ -108,7 +111,7 @@ class ReportStream(PinterestStream):
         self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
         for request, job in self._feed.jobs_for(account_id):
             failed: list[Exception] = []
-            yield self._records(job, account_id, currency, failed)
+            yield self._records(request, job, account_id, currency, failed)
             if failed:
                 self._feed.fail(account_id, failed[0])  # raises unless on_account_error skips
                 self._keep_bookmark(context)
@@ -118,12 +121,20 @@ class ReportStream(PinterestStream):
                 self._mark_covered(context, request.end_date)
 
     def _records(
-        self, job: ReportJob, account_id: str, currency: str | None, failed: list[Exception]
+        self,
+        request: ReportRequest,
+        job: ReportJob,
+        account_id: str,
+        currency: str | None,
+        failed: list[Exception],
     ) -> Iterator[dict]:
         build = self.builder.build
+        window = Window(request.start_date, request.end_date)
         try:
-            for row in job.rows():
-                yield build(row, account_id, currency)
+            with contextlib.closing(job.rows()) as rows:
+                yield from window_records(
+                    rows, lambda row: build(row, account_id, currency), window
+                )
         except Exception as exc:
             # Judged once the consumer is done with this window: skip or fail, see the feed.
             failed.append(exc)
@@ -159,13 +170,58 @@ class ReportStream(PinterestStream):
             raise exc
         raise error from exc
 
+    def repair_bookmarks(self) -> None:
+        """Read every bookmark the input state holds for this stream, before the run starts.
+
+        A date-time or a day in the future is repaired in the state (with a WARNING), so even
+        the run's first STATE message holds no bookmark after today; a value that is not a
+        date stops the run in one line before any stream has sent a record. Only the run's
+        ad accounts are read: another account's bookmark is left as it is. Partitions that are
+        not {context, …} objects (which singer-sdk would fail on with a traceback) stop the
+        run in one line too, selected or not.
+        """
+        stream_state = self._tap.state.get("bookmarks", {}).get(self.name)
+        partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
+        # singer-sdk resets every partition of every stream (a list of objects); it looks up
+        # the selected ones by their context.
+        if partitions is not None and not (
+            isinstance(partitions, list)
+            and all(isinstance(p, dict) for p in partitions)
+            and (not self.selected or all(isinstance(p.get("context"), dict) for p in partitions))
+        ):
+            raise StateBookmarkError(
+                f"Stream '{self.name}': the state's partitions {partitions!r:.60} are not a list "
+                "of objects with a context: correct them, or clear this stream's state"
+            )
+        if not self.selected:
+            return
+        today = dt.datetime.now(dt.timezone.utc).date()
+        accounts = {partition["ad_account_id"] for partition in self.partitions}
+        for partition in partitions or ():
+            if partition["context"].get("ad_account_id") in accounts:
+                self._repaired(partition, partition["context"]["ad_account_id"], today)
+
+    def _repaired(self, state: dict, ad_account_id: str, today: dt.date) -> dt.date | None:
+        value = state.get("replication_key_value")
+        where = f"Stream '{self.name}', ad account {ad_account_id}"
+        bookmark = read_bookmark(value, today, where=where)
+        if bookmark.warning:
+            self.logger.warning("%s", bookmark.warning)
+        if bookmark.day is not None and value != bookmark.day.isoformat():
+            state["replication_key_value"] = bookmark.day.isoformat()
+        return bookmark.day
+
+    def _bookmark(self, context: dict, today: dt.date) -> dt.date | None:
+        """The partition's bookmark (repaired before the run; read again in case today
+        changed since, e.g. a run that crossed UTC midnight)."""
+        return self._repaired(self.get_context_state(context), context["ad_account_id"], today)
+
     def _windows(self, context: dict) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
-        bookmark = self.get_context_state(context).get("replication_key_value")
         start = self.settings.start_date or today - dt.timedelta(days=DEFAULT_FIRST_RUN_DAYS)
         plan = plan_windows(
             start_date=start,
-            bookmark=dt.date.fromisoformat(bookmark) if bookmark else None,
+            bookmark=self._bookmark(context, today),
             lookback_days=self.settings.lookback_days,
             today=today,
             max_span_days=self.shape.max_span_days,
@@ -173,8 +229,8 @@ class ReportStream(PinterestStream):
         )
         if plan.clamped_from:
             self.logger.warning(
-                "Ad account %s: %s is older than the %d days Pinterest keeps for %s reports; "
-                "starting at %s",
+                "Ad account %s: %s is older than the %d days of history the tap asks for in "
+                "%s reports (Pinterest keeps one day more); starting at %s",
                 context["ad_account_id"],
                 plan.clamped_from,
                 self.shape.max_history_days,
@@ -222,6 +278,8 @@ class ReportStream(PinterestStream):
         """
         state = self.get_context_state(context)
         value = end.isoformat()
+        # Window ends are days the tap requested, never after today; the state's own value
+        # was read and repaired by _bookmark before the first window was planned.
         state["replication_key"] = self.replication_key
         state["replication_key_value"] = max(value, state.get("replication_key_value") or value)
         markers = state.setdefault("progress_markers", {"Note": _NOTE})

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from tap_pinterest_ads.errors import EntityValueError
 from tap_pinterest_ads.reports.records import MICRO
+from tap_pinterest_ads.warehouse_names import rename_record
 
 _T = t.TypeVar("_T")
 
@@ -52,7 +53,8 @@ def normalise(
     *,
     stream: str = "record",
 ) -> dict:
-    """Convert in place the declared epoch and micro fields of one entity record."""
+    """Convert in place the declared epoch and micro fields of one entity record, and rename
+    the fields a target reserves (warehouse_names.py)."""
     for name in epoch_fields:
         if name in record:
             record[name] = converted(stream, record, name, epoch_to_iso, record[name])
@@ -61,4 +63,4 @@ def normalise(
             record[amount_name] = converted(
                 stream, record, micro_name, micro_to_amount, record[micro_name]
             )
-    return record
+    return rename_record(record)

@@ -3,11 +3,11 @@
 * `meltano_plugins`: Meltano and the plugins of the repo's meltano.yml, installed once into
   .venv-meltano and .meltano/ by `make meltano-setup` (a no-op when they are up to date).
 * `meltano`: runs `meltano` in a subprocess on the repo's meltano.yml, isolated from the
-  project's own state: MELTANO_SYS_DIR_ROOT is a temporary directory whose `extractors` and
-  `loaders` are symlinks to the installed plugin venvs, so the system database (state), the
-  run directory (catalog, config, state files) and the logs are private to the test session,
-  while the venvs are reused. Configuration comes from environment variables only, the way a
-  deployment sets it, and the project file is opened read-only.
+  project's own state: MELTANO_SYS_DIR_ROOT is a temporary directory whose `extractors`,
+  `loaders` and `transformers` are symlinks to the installed plugin venvs, so the system
+  database (state), the run directory (catalog, config, state files) and the logs are private
+  to the test session, while the venvs are reused. Configuration comes from environment
+  variables only, the way a deployment sets it, and the project file is opened read-only.
 * `simulator`: the Pinterest API simulator, in-process (its request log and dataset are
   inspected by the tests); the tap reaches it through TAP_PINTEREST_ADS_API_URL.
 * `postgres`: a throwaway PostgreSQL server (tests/postgres.py).
@@ -40,6 +40,8 @@ PLUGIN_EXECUTABLES = (
     TAP_EXE,
     PLUGINS_DIR / "loaders" / "target-postgres" / "venv" / "bin" / "target-postgres",
     PLUGINS_DIR / "loaders" / "target-duckdb" / "venv" / "bin" / "target-duckdb",
+    PLUGINS_DIR / "transformers" / "dbt-postgres" / "venv" / "bin" / "dbt",
+    PLUGINS_DIR / "transformers" / "dbt-duckdb" / "venv" / "bin" / "dbt",
 )
 
 DELIVERY_STREAM = "pin_promotion_delivery"
@@ -169,7 +171,7 @@ def meltano_home(tmp_path_factory: pytest.TempPathFactory, meltano_plugins: Path
     home = tmp_path_factory.mktemp("meltano")
     sys_dir = home / ".meltano"
     sys_dir.mkdir()
-    for kind in ("extractors", "loaders"):
+    for kind in ("extractors", "loaders", "transformers"):
         (sys_dir / kind).symlink_to(meltano_plugins / kind, target_is_directory=True)
     (home / ".env").write_text("")  # a developer's own .env stays out of the tests
     return home
@@ -177,7 +179,9 @@ def meltano_home(tmp_path_factory: pytest.TempPathFactory, meltano_plugins: Path
 
 def base_env(home: Path) -> dict[str, str]:
     """The caller's environment without any Meltano, tap, target or libpq settings."""
-    prefixes = ("MELTANO_", "TAP_PINTEREST_ADS", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "PG")
+    prefixes = (
+        "MELTANO_", "TAP_PINTEREST_ADS", "TARGET_POSTGRES_", "TARGET_DUCKDB_", "PG", "DBT_",
+    )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     env.update(
         MELTANO_SEND_ANONYMOUS_USAGE_STATS="false",
@@ -216,9 +220,22 @@ def meltano(
         PGPASSWORD="unused-trust-auth",
         PGDATABASE=postgres.database,
         TARGET_DUCKDB_FILEPATH=str(meltano_home / "warehouse.duckdb"),
+        DBT_DUCKDB_PATH=str(meltano_home / "warehouse.duckdb"),
+        **dbt_paths(meltano_home),
         **FAKE_CREDENTIALS,
     )
     return MeltanoRunner(env=env, home=meltano_home)
+
+
+def dbt_paths(home: Path) -> dict[str, str]:
+    """dbt's target/ (compiled SQL, run_results.json) and logs/ out of the repo's transform/."""
+    return {"DBT_TARGET_PATH": str(home / "dbt-target"), "DBT_LOG_PATH": str(home / "dbt-logs")}
+
+
+def dbt_results(target_path: str | Path) -> dict[str, str]:
+    """Status of every node of the last dbt invocation (run_results.json), by unique_id."""
+    results = json.loads((Path(target_path) / "run_results.json").read_text())["results"]
+    return {result["unique_id"]: result["status"] for result in results}
 
 
 # --------------------------------------------------------------------------- expectations

@@ -1,18 +1,15 @@
 """Both Meltano jobs of the repo's meltano.yml into target-postgres on a real PostgreSQL server.
 
-The runs build on each other (module fixtures, in this order): Meta Refresh; Delivery Import;
-a second Delivery Import (upsert + lookback); a campaign removed from the API and Meta Refresh
-again (soft delete); then the reporting view on top of all of it.
+The runs build on each other (module fixtures, in this order): Meta Refresh; a campaign
+removed from the API and Meta Refresh again (soft delete); Delivery Import; a second Delivery
+Import (upsert + lookback). Each job ends with `dbt-postgres:build`: the delivery report model
+on top of all of it is checked last (tests/e2e/test_dbt_postgres.py covers the rest of dbt).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import decimal
-import subprocess
-import sys
-from decimal import ROUND_HALF_UP, Decimal
 
 import psycopg
 import pytest
@@ -21,15 +18,16 @@ from tests.e2e.conftest import (
     DELIVERY_TABLE,
     LOOKBACK_DAYS,
     META_TABLES,
-    REPO,
     SCHEMA,
     MeltanoRunner,
     ReportRequest,
+    dbt_results,
     expected_delivery,
     expected_entities,
     micro,
     report_requests,
 )
+from tests.e2e.dbt_expectations import check_composites, name_of, totals
 from tests.postgres import PostgresServer
 from tests.simulator import Dataset, Simulator
 
@@ -37,6 +35,7 @@ pytestmark = pytest.mark.e2e
 
 DELIVERY_STATE_ID = "dev:tap-pinterest-ads--delivery-to-target-postgres"
 KEY = ("date", "ad_account_id", "pin_promotion_id")
+REPORTING = "pinterest_reporting"  # the dbt models' schema (meltano.yml, dbt-postgres)
 
 
 def query(postgres: PostgresServer, sql: str, *params: object) -> list[tuple]:
@@ -64,10 +63,10 @@ class DeliveryRun:
     started: dt.datetime  # UTC, naive like the _sdc_* columns
 
 
-def run_delivery(meltano: MeltanoRunner, simulator: Simulator) -> DeliveryRun:
+def run_delivery(meltano: MeltanoRunner, simulator: Simulator, *command: str) -> DeliveryRun:
     mark = len(simulator.requests)
     started = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    meltano("run", "pinterest-ads-delivery-import")
+    meltano(*(command or ("run", "pinterest-ads-delivery-import")))
     return DeliveryRun(report_requests(simulator, since=mark), started)
 
 
@@ -88,9 +87,11 @@ def first_delivery(
 def second_delivery(
     first_delivery: DeliveryRun, meltano: MeltanoRunner, simulator: Simulator
 ) -> tuple[DeliveryRun, dict[str, dt.date]]:
-    """The bookmarks left by the first run, then the second run."""
+    """The bookmarks left by the first run, then the second run, as the README's crontab
+    line starts it (`meltano schedule run` runs the schedule's job, on the same state)."""
     bookmarks = bookmarks_by_account(meltano.state(DELIVERY_STATE_ID), simulator.dataset)
-    return run_delivery(meltano, simulator), bookmarks
+    schedule = ("schedule", "run", "pinterest-ads-delivery-import-daily")
+    return run_delivery(meltano, simulator, *schedule), bookmarks
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +148,11 @@ def test_meta_refresh_loads_every_entity_into_the_aliased_tables(
             f"{SCHEMA}.{table}",
         )
         assert pkey == [("id",)], table
+    # Not one of the spec's lookups: the reporting layer's account names and currencies.
+    accounts = query(postgres, f"SELECT id, name, currency FROM {SCHEMA}.pinterest_meta_adaccount")
+    assert sorted(accounts) == sorted(
+        (a["id"], a["name"], a["currency"]) for a in dataset.ad_accounts()
+    )
 
 
 def test_removed_campaign_is_soft_deleted_by_the_next_meta_refresh(
@@ -244,79 +250,44 @@ def test_second_delivery_import_repulls_the_lookback_window_without_duplicates(
     assert {r[0] for r in rewritten} == set(dataset.account_ids)
 
 
-# --------------------------------------------------------------------------- reporting view
-def at_scale_of(value: Decimal, exact: Decimal) -> Decimal:
-    """`exact` rounded the way PostgreSQL rounds numeric division, to `value`'s scale."""
-    return exact.quantize(Decimal((0, (1,), value.as_tuple().exponent)), rounding=ROUND_HALF_UP)
+# --------------------------------------------------------------------------- dbt models
+def test_every_job_run_ends_with_a_passing_dbt_build(
+    second_delivery: tuple[DeliveryRun, dict[str, dt.date]], meltano: MeltanoRunner
+) -> None:
+    results = dbt_results(meltano.env["DBT_TARGET_PATH"])  # the last job's `dbt-postgres:build`
+    assert any(node.endswith(".pinterest__delivery_report") for node in results)
+    assert set(results.values()) == {"success", "pass"}, results
 
 
-def ratio(numerator: Decimal | int, denominator: int) -> Decimal | None:
-    if not denominator:
-        return None
-    with decimal.localcontext(decimal.Context(prec=60)):
-        return Decimal(numerator) / Decimal(denominator)
-
-
-def test_reporting_view_has_names_and_exact_composite_metrics(
+def test_delivery_report_keeps_the_names_of_removed_entities_and_flags_them(
     second_delivery: tuple[DeliveryRun, dict[str, dt.date]],
     removed_campaign: str,
     postgres: PostgresServer,
     dataset: Dataset,
     start_date: dt.date,
 ) -> None:
-    created = subprocess.run(
-        [sys.executable, "scripts/create_reporting_view.py", postgres.url],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
-    assert "pinterest_delivery_report.sql" in created.stdout
-    columns = (
-        "date, ad_account_id, pin_promotion_id, campaign_id, campaign_name, ad_group_name, "
-        "pin_promotion_name, campaign_removed, spend, paid_impressions, paid_clicks, "
-        "video_views, video_completes, cpc, cpv, vtr, vcr"
-    )
-    rows = query(postgres, f"SELECT {columns} FROM {SCHEMA}.pinterest_delivery_report")
+    with psycopg.connect(postgres.url, autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT * FROM {REPORTING}.pinterest__delivery_report")
+        names = [column.name for column in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     expected = expected_delivery(dataset, start_date, dataset.today)
     assert len(rows) == len(expected)
-
-    def name(kind: str, entity_id: str) -> str:
-        return dataset.get_entity(kind, entity_id, include_removed=True)["name"]
-
-    checked = {"cpc": 0, "cpv": 0, "vtr": 0, "vcr": 0, "null": 0, "removed": 0}
+    removed = 0
     for row in rows:
-        (day, account, promotion, campaign, campaign_name, group_name, promotion_name,
-         removed, spend, impressions, clicks, views, completes, *metrics) = row  # fmt: skip
-        raw = expected[(day.isoformat(), account, promotion)]
-        assert campaign == str(raw["CAMPAIGN_ID"])
+        raw = expected[(row["date_day"].isoformat(), row["ad_account_id"], row["pin_promotion_id"])]
+        assert row["campaign_id"] == str(raw["CAMPAIGN_ID"])
         # Names stay, also for the soft-deleted campaign (its history still happened).
-        assert campaign_name == name("campaign", campaign)
-        assert group_name == name("ad_group", str(raw["AD_GROUP_ID"]))
-        assert promotion_name == name("ad", promotion)
-        assert removed == (campaign == removed_campaign)
-        checked["removed"] += removed
-
-        assert spend == micro(raw.get("SPEND_IN_MICRO_DOLLAR"))
-        assert impressions == int(raw.get("IMPRESSION_1") or 0)
-        assert clicks == int(raw.get("CLICKTHROUGH_1") or 0)
-        assert views == int(raw.get("VIDEO_3SEC_VIEWS_1") or 0)
-        assert completes == int(raw.get("VIDEO_P100_COMPLETE_1") or 0)
-        wanted = {
-            "cpc": ratio(spend, clicks),
-            "cpv": ratio(spend, views),
-            "vtr": ratio(completes, impressions),
-            "vcr": ratio(completes, views),
-        }
-        for (metric, exact), value in zip(wanted.items(), metrics, strict=True):
-            if exact is None:
-                assert value is None, metric
-                checked["null"] += 1
-                continue
-            assert value is not None, metric
-            assert value.as_tuple().exponent <= -6 or value == exact, (metric, value)
-            assert value == at_scale_of(value, exact), (metric, value, exact)
-            checked[metric] += 1
-    # The data exercise every metric, the NULL branch and the soft-deleted campaign.
-    assert all(checked.values()), checked
+        assert row["campaign_name"] == name_of(dataset, "campaign", row["campaign_id"])
+        assert row["ad_group_name"] == name_of(dataset, "ad_group", str(raw["AD_GROUP_ID"]))
+        assert row["pin_promotion_name"] == name_of(dataset, "ad", row["pin_promotion_id"])
+        assert row["campaign_removed"] == (row["campaign_id"] == removed_campaign)
+        assert not row["ad_group_removed"]
+        assert not row["pin_promotion_removed"]
+        removed += row["campaign_removed"]
+        assert row["spend"] == micro(raw.get("SPEND_IN_MICRO_DOLLAR"))
+    assert removed, "the removed campaign has delivery in the window"
+    check_composites(
+        rows,
+        {key: totals([raw]) for key, raw in expected.items()},
+        key=lambda r: (r["date_day"].isoformat(), r["ad_account_id"], r["pin_promotion_id"]),
+    )

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -51,7 +52,7 @@ def test_project_level_settings(project: dict) -> None:
 
 
 def test_every_plugin_is_fully_specified_so_no_hub_lookup(project: dict) -> None:
-    for kind in ("extractors", "loaders"):
+    for kind in ("extractors", "loaders", "transformers"):
         for spec in project["plugins"][kind]:
             if "inherit_from" in spec:
                 continue
@@ -119,9 +120,10 @@ def test_the_two_jobs_extractors(project: dict) -> None:
     }
     meta = plugin(project, "extractors", "tap-pinterest-ads--meta")
     assert meta["inherit_from"] == "tap-pinterest-ads"
-    assert meta["select"] == ["campaigns.*", "ad_groups.*", "pin_promotions.*"]
+    assert meta["select"] == ["ad_accounts.*", "campaigns.*", "ad_groups.*", "pin_promotions.*"]
     assert meta["config"]["emit_activate_version_messages"] is True
     assert meta["config"]["stream_maps"] == {
+        "ad_accounts": {"__alias__": "pinterest_meta_adaccount"},
         "campaigns": {"__alias__": "pinterest_meta_campaign"},
         "ad_groups": {"__alias__": "pinterest_meta_adgroup"},
         "pin_promotions": {"__alias__": "pinterest_meta_pinpromotion"},
@@ -151,11 +153,36 @@ def test_loaders(project: dict) -> None:
     assert sorted(duckdb["pip_url"].split()) == ["duckdb==1.2.2", "target-duckdb==0.8.0"]
 
 
+def test_dbt_transformers_pin_their_versions_and_share_the_duckdb_file(project: dict) -> None:
+    postgres = plugin(project, "transformers", "dbt-postgres")
+    duckdb = plugin(project, "transformers", "dbt-duckdb")
+    for dbt in (postgres, duckdb):
+        assert dbt["executable"] == "dbt"
+        assert all("==" in requirement for requirement in dbt["pip_url"].split()), dbt["name"]
+        assert {"run", "test", "build", "docs-generate"} <= set(dbt["commands"]), dbt["name"]
+        settings = {s["name"]: s for s in dbt["settings"]}
+        assert settings["project_dir"]["value"] == "$MELTANO_PROJECT_ROOT/transform"
+        assert (REPO / "transform" / "profiles").is_dir()
+        profiles = settings["profiles_dir"]["value"].replace("$MELTANO_PROJECT_ROOT", str(REPO))
+        assert (Path(profiles) / "profiles.yml").is_file(), dbt["name"]
+    for name, var in [("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"),
+                      ("password", "PGPASSWORD"), ("dbname", "PGDATABASE")]:  # fmt: skip
+        assert postgres["config"][name] == f"${{{var}}}"
+    # dbt-duckdb opens the file target-duckdb writes: one duckdb version, one storage format.
+    target = plugin(project, "loaders", "target-duckdb")
+    assert "duckdb==1.2.2" in duckdb["pip_url"].split()
+    assert duckdb["config"]["path"] == target["config"]["filepath"]
+
+
 def test_jobs_and_schedules(project: dict) -> None:
     jobs = {job["name"]: job["tasks"] for job in project["jobs"]}
     assert jobs == {
-        "pinterest-ads-delivery-import": ["tap-pinterest-ads--delivery target-postgres"],
-        "pinterest-ads-meta-refresh": ["tap-pinterest-ads--meta target-postgres"],
+        "pinterest-ads-delivery-import": [
+            "tap-pinterest-ads--delivery target-postgres dbt-postgres:build"
+        ],
+        "pinterest-ads-meta-refresh": [
+            "tap-pinterest-ads--meta target-postgres dbt-postgres:build"
+        ],
     }
     schedules = {s["job"]: s["interval"] for s in project["schedules"]}
     assert schedules == {
@@ -174,7 +201,7 @@ def test_meltano_reads_the_jobs_and_schedules_offline(meltano_project: MeltanoRu
         "pinterest-ads-meta-refresh-daily": "0 7 * * *",
     }
     assert schedules["pinterest-ads-meta-refresh-daily"]["job"]["tasks"] == [
-        "tap-pinterest-ads--meta target-postgres"
+        "tap-pinterest-ads--meta target-postgres dbt-postgres:build"
     ]
     listing = meltano_project("select", "tap-pinterest-ads--meta", "--list").stdout
     selected = set(re.findall(r"\[(?:selected|automatic)\s*\] (\w+)\.", listing))

@@ -11,7 +11,6 @@ from tap_pinterest_ads.reports import async_columns
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
 from tap_pinterest_ads.reports.columns import (
     DIMENSIONS,
-    INTEGER,
     METRICS,
     NUMBER,
     RATIOS,
@@ -127,8 +126,8 @@ def test_extra_column_clashing_with_a_registry_field_is_prefixed():
 @pytest.mark.parametrize(
     ("api", "kind"),
     [
-        ("CPC_IN_MICRO_DOLLAR", INTEGER),
-        ("ADS_CREDIT_SPEND_IN_MICRO_DOLLAR", INTEGER),
+        ("CPC_IN_MICRO_DOLLAR", NUMBER),
+        ("ADS_CREDIT_SPEND_IN_MICRO_DOLLAR", NUMBER),
         ("CAMPAIGN_NAME", STRING),
         ("AD_STATUS", STRING),
         ("CAMPAIGN_OBJECTIVE_TYPE", STRING),
@@ -144,3 +143,21 @@ def test_extra_columns_are_typed_by_their_name(api, kind):
     (column,) = resolve_report_columns([api])
 
     assert column.kind is kind
+
+
+@pytest.mark.parametrize(
+    ("api", "amount"),
+    [
+        ("CPC_IN_MICRO_DOLLAR", "cpc_amount"),
+        ("ECPM_IN_MICRO_DOLLAR", "ecpm_amount"),
+        ("CPCV_P95_IN_MICRO_DOLLAR", "cpcv_p95_amount"),
+        ("TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR", "total_web_checkout_value_amount"),
+        ("ECPC_IN_DOLLAR", None),
+        ("TOTAL_WEB_SESSIONS", None),
+    ],
+)
+def test_a_micro_currency_extra_column_gains_an_amount_field(api, amount):
+    (column,) = resolve_report_columns([api])
+
+    assert column.field == api.lower()
+    assert column.amount_field == amount

@@ -225,15 +225,24 @@ def test_truncated_download_is_retried(requests_mock):
     assert job.downloads == 2
 
 
-def test_download_shorter_than_the_reported_size_is_retried_even_if_it_parses(requests_mock):
-    # A CSV cut at a line boundary parses fine; only the byte count shows rows are missing.
-    full = b"DATE,PIN_PROMOTION_ID\n2024-01-01,1\n2024-01-02,1\n"
-    requests_mock.get(URL, [{"content": full[:-13]}, {"content": full}])
-    request = make_request(report_format="CSV")
-    job = make_job(FakeApi(finished(size=len(full))), FakeClock(), request=request)
+@pytest.mark.parametrize("report_format", ["JSON", "CSV"])
+@pytest.mark.parametrize("delta", [-3, 5])
+def test_a_size_that_differs_from_the_bytes_received_is_a_debug_note_not_a_retry(
+    requests_mock, caplog, report_format, delta
+):
+    # The spec calls `size` a nullable number, and it has been seen off by a few bytes; a cut
+    # transfer is caught by HTTP framing, a cut JSON document by its missing end.
+    caplog.set_level(logging.DEBUG, logger="tap_pinterest_ads.reports.job")
+    body = BODY if report_format == "JSON" else b"DATE,PIN_PROMOTION_ID\n2024-01-01,1\n"
+    requests_mock.get(URL, content=body)
+    request = make_request(report_format=report_format)
+    job = make_job(FakeApi(finished(size=len(body) + delta)), FakeClock(), request=request)
 
-    assert len(list(job.rows())) == 2
-    assert job.downloads == 2
+    assert len(list(job.rows())) == (3 if report_format == "JSON" else 1)
+    assert job.downloads == 1
+    (note,) = [r for r in caplog.records if "bytes received" in r.getMessage()]
+    assert note.levelno == logging.DEBUG
+    assert f"{len(body)} bytes received, the poll said {len(body) + delta}" in note.getMessage()
 
 
 def test_broken_transfer_is_retried(requests_mock):

@@ -49,17 +49,19 @@ def test_400_days_are_split_into_186_186_and_28_day_consecutive_windows():
         assert after.start == before.end + timedelta(days=1)
 
 
-def test_start_older_than_914_days_is_clamped_and_the_wanted_start_reported():
+def test_start_older_than_913_days_is_clamped_and_the_wanted_start_reported():
+    # Pinterest allows 914 days back from *its* today: one day of margin for a run whose
+    # windows are planned before UTC midnight and sent after it.
     wanted = date(2020, 1, 1)
     plan = plan_windows(start_date=wanted, bookmark=None, lookback_days=0, today=TODAY)
 
-    assert plan.start == TODAY - timedelta(days=914)
+    assert plan.start == TODAY - timedelta(days=913)
     assert plan.clamped_from == wanted
-    assert sum(w.days for w in plan) == 915
+    assert sum(w.days for w in plan) == 914
 
 
-def test_start_exactly_914_days_back_is_not_clamped():
-    start = TODAY - timedelta(days=914)
+def test_start_exactly_913_days_back_is_not_clamped():
+    start = TODAY - timedelta(days=913)
     plan = plan_windows(start_date=start, bookmark=None, lookback_days=0, today=TODAY)
 
     assert plan.start == start

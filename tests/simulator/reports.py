@@ -18,6 +18,7 @@ from .breakdowns import HOUR_BACK_DAYS, HOUR_SPAN_DAYS, check_targeting
 from .common import ASYNC_COLUMNS, bad_request, parse_date
 from .delivery import LEVEL_KIND
 from .render import render_report
+from .report_faults import EMPTY_KINDS, FILE_KINDS, apply_file_faults
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -29,6 +30,15 @@ LEVELS = (
 )  # fmt: skip
 GRANULARITIES = ("TOTAL", "DAY", "HOUR", "WEEK", "MONTH")
 WINDOW_DAYS = (0, 1, 7, 14, 30, 60)
+# (click, engagement, view) days the API accepts together; each value alone is in WINDOW_DAYS.
+ATTRIBUTION_TRIPLES = frozenset(
+    {
+        (60, 60, 60), (60, 60, 30), (60, 60, 7), (60, 60, 1), (60, 30, 30), (60, 30, 7),
+        (60, 30, 1), (60, 7, 7), (60, 7, 1), (60, 1, 1), (30, 60, 1), (30, 30, 30),
+        (30, 30, 7), (30, 30, 1), (30, 7, 7), (30, 7, 1), (30, 1, 1), (7, 7, 7), (7, 7, 1),
+        (7, 1, 1), (1, 1, 1),
+    }
+)  # fmt: skip
 MAX_BACK_DAYS = 914
 MAX_SPAN_DAYS = 186
 
@@ -87,9 +97,19 @@ def validate(body: object, today: date) -> dict:
     if level not in LEVEL_KIND:
         raise bad_request(f"Level {level} is not supported by the simulator.")
     columns = _check_columns(body["columns"])
-    for name in ("click_window_days", "engagement_window_days", "view_window_days"):
-        if name in body:
-            _check_enum(body, name, WINDOW_DAYS)
+    windows = tuple(
+        _check_enum(body, name, WINDOW_DAYS, default)
+        for name, default in (
+            ("click_window_days", 30),
+            ("engagement_window_days", 30),
+            ("view_window_days", 1),
+        )
+    )
+    if windows not in ATTRIBUTION_TRIPLES:
+        raise bad_request(
+            "Invalid attribution windows (click_window_days, engagement_window_days, "
+            f"view_window_days): {windows}"
+        )
     return {
         "start": start,
         "end": end,
@@ -116,6 +136,13 @@ class ReportJob:
     render_seconds: float | None = None
     error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    # Report faults (report_faults.py): file changes taken at creation, and the switches.
+    changes: list = field(default_factory=list)
+    faults: object = None
+
+    @property
+    def api_path(self) -> str:
+        return f"/v5/ad_accounts/{self.account_id}/reports"
 
 
 class ReportStore:
@@ -126,8 +153,11 @@ class ReportStore:
         delay: float,
         url_ttl: float,
         report_ttl: float,
+        *,
+        faults=None,
     ):
         self.dataset = dataset
+        self.faults = faults  # report faults (report_faults.py) are consumed here
         self._own_dir = directory is None
         self.directory = Path(directory or tempfile.mkdtemp(prefix="pinterest-sim-"))
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -154,6 +184,10 @@ class ReportStore:
             time.time(),
             f"{serial:06d}{digest[16:32]}",
         )
+        if self.faults is not None:
+            job.faults = self.faults
+            taken = (self.faults.take(kind, "POST", job.api_path) for kind in FILE_KINDS)
+            job.changes = [fault for fault in taken if fault is not None]
         with self._lock:
             self._jobs[job.token] = job
             self._files[job.file_id] = job
@@ -184,11 +218,24 @@ class ReportStore:
                 job.path, job.size, job.rows = path, size, rows
                 with self._lock:
                     self._cache[key] = (path, size, rows)
+            self._apply_faults(job)
         except Exception as exc:  # surfaced as report_status FAILED
             job.error = f"{type(exc).__name__}: {exc}"
         finally:
             job.render_seconds = time.perf_counter() - started
             job.done.set()
+
+    def _apply_faults(self, job: ReportJob) -> None:
+        """File faults give the job its own changed copy (the cache keeps the original)."""
+        if job.changes:
+            target = self.directory / f"{job.file_id}-changed.txt"
+            job.rows, job.size = apply_file_faults(job.path, target, job.changes, job.request)
+            job.path = target
+        empty = EMPTY_KINDS[1]  # zero_byte_report
+        if job.rows == 0 and job.faults and job.faults.take(empty, "POST", job.api_path):
+            target = self.directory / f"{job.file_id}-empty.txt"
+            target.write_bytes(b"")
+            job.path, job.size = target, 0
 
     def get(self, account_id: str, token: str) -> ReportJob | None:
         with self._lock:

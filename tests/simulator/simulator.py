@@ -8,7 +8,7 @@ from pathlib import Path
 from .auth import TokenStore
 from .common import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_REFRESH_TOKEN
 from .dataset import Dataset
-from .faults import Faults
+from .report_faults import ReportFaults
 from .reports import ReportStore
 from .requestlog import RequestLog
 from .server import SimHTTPServer
@@ -53,7 +53,7 @@ class Simulator:
             refresh_grace_seconds=refresh_grace_seconds,
             strict_rotation=strict_rotation,
         )
-        self.faults = Faults(self.tokens)
+        self.faults = ReportFaults(self.tokens)
         self.requests = RequestLog()
         self.reports = ReportStore(
             self.dataset,
@@ -61,6 +61,7 @@ class Simulator:
             report_delay_seconds,
             url_ttl_seconds,
             report_ttl_seconds,
+            faults=self.faults,
         )
         #: Most items a listing page holds, whatever `page_size` asks (None: as asked).
         self.max_page_size: int | None = None

@@ -1,0 +1,78 @@
+"""What the dbt models should hold, computed from the simulator's raw report rows."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from tests.e2e.conftest import micro
+from tests.simulator import Dataset
+
+CENT = Decimal("0.01")
+
+# ad_reporting__daily: the cross-channel layout (transform/macros/ad_reporting.sql), with the
+# types information_schema reports on PostgreSQL.
+AD_REPORTING_COLUMNS = [
+    ("date_day", "date"), ("platform", "text"), ("account_id", "text"),
+    ("account_name", "text"), ("campaign_id", "text"), ("campaign_name", "text"),
+    ("ad_group_id", "text"), ("ad_group_name", "text"), ("ad_id", "text"), ("ad_name", "text"),
+    ("currency", "text"), ("spend", "numeric"), ("impressions", "bigint"), ("clicks", "bigint"),
+    ("conversions", "bigint"), ("conversion_value", "numeric"),
+]  # fmt: skip
+
+
+def name_of(ds: Dataset, kind: str, entity_id: str) -> str:
+    return ds.get_entity(kind, entity_id, include_removed=True)["name"]
+
+
+def totals(raws: Iterable[dict]) -> dict:
+    """The additive columns the composite metrics divide, summed over raw report rows."""
+    out = {"spend": Decimal(0), "clicks": 0, "impressions": 0, "views": 0, "completes": 0}
+    for raw in raws:
+        out["spend"] += micro(raw.get("SPEND_IN_MICRO_DOLLAR"))
+        out["clicks"] += int(raw.get("CLICKTHROUGH_1") or 0)
+        out["impressions"] += int(raw.get("IMPRESSION_1") or 0)
+        out["views"] += int(raw.get("VIDEO_3SEC_VIEWS_1") or 0)
+        out["completes"] += int(raw.get("VIDEO_P100_COMPLETE_1") or 0)
+    return out
+
+
+def rounded(numerator: Decimal | int, denominator: int, factor: int = 1) -> Decimal | None:
+    """The spec's presentation: 2 decimals, half up (exact: 60 digits before rounding)."""
+    if not denominator:
+        return None
+    with decimal.localcontext(decimal.Context(prec=60)):
+        return (Decimal(numerator) * factor / Decimal(denominator)).quantize(CENT, ROUND_HALF_UP)
+
+
+def expected_composites(t: dict) -> dict:
+    return {
+        "cpc": rounded(t["spend"], t["clicks"]),
+        "cpv": rounded(t["spend"], t["views"]),
+        "vtr_pct": rounded(t["completes"], t["impressions"], 100),
+        "vcr_pct": rounded(t["completes"], t["views"], 100),
+    }
+
+
+def check_composites(
+    rows: list[dict], wanted: dict, key: Callable[[dict], tuple], *, with_nulls: bool = True
+) -> None:
+    """Every row's CPC, CPV, VTR and VCR equal the exact values from its totals; the data
+    must exercise each metric, a rounding up and (`with_nulls`) the NULL branch."""
+    seen = {"cpc": 0, "cpv": 0, "vtr_pct": 0, "vcr_pct": 0, "null": 0, "rounded_up": 0}
+    for row in rows:
+        for metric, exact in expected_composites(wanted[key(row)]).items():
+            assert row[metric] == exact, (key(row), metric, row[metric], exact)
+            if exact is None:
+                seen["null"] += 1
+                continue
+            assert row[metric].as_tuple().exponent == -2, (metric, row[metric])
+            seen[metric] += 1
+    for row in rows:
+        t = wanted[key(row)]
+        if t["clicks"] and Decimal(t["spend"]) / t["clicks"] < row["cpc"]:
+            seen["rounded_up"] += 1
+    if not with_nulls:
+        del seen["null"]
+    assert all(seen.values()), seen
