@@ -32,7 +32,15 @@ _JSON_TYPES = {
 
 
 class InvalidConfigError(TapError):
-    """The settings are invalid; the message lists each problem, naming its setting."""
+    """The settings are invalid; the message lists each problem, naming its setting.
+
+    Not a ConfigValidationError on purpose: singer-sdk's CLI catches that one and logs each
+    problem on its own ERROR line plus a summary line.
+    """
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors))
 
 
 def invalid_config(exc: ConfigValidationError, config: t.Mapping[str, t.Any]) -> InvalidConfigError:
@@ -44,7 +52,7 @@ def invalid_config(exc: ConfigValidationError, config: t.Mapping[str, t.Any]) ->
     redactor = Redactor()
     for name in SECRET_SETTINGS:
         redactor.add(config.get(name))
-    return InvalidConfigError(redactor("; ".join(problems) or str(exc)))
+    return InvalidConfigError([redactor(problem) for problem in problems or [str(exc)]])
 
 
 def _describe(error: ValidationError) -> str:
