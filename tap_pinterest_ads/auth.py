@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import typing as t
+from urllib.parse import urlsplit
 
 import requests
 
@@ -24,6 +25,14 @@ REFRESH_MARGIN_SECONDS = 300
 # Warn when the refresh token itself has less than this left.
 REFRESH_TOKEN_WARNING_DAYS = 14
 _TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
+
+
+def _expires_in(body: dict) -> float:
+    """`expires_in` in seconds; an answer without a usable one gets Pinterest's usual hour."""
+    value = body.get("expires_in")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return 3600.0
 
 
 class PinterestAuthenticator(requests.auth.AuthBase):
@@ -63,6 +72,7 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._expires_at = float("inf") if self._static else 0.0
         self._refresh_token = self._initial_refresh_token()
         self._rejected_after_refresh: set[str] = set()
+        self._store_checked = False
         self.refresh_count = 0
         for secret in (client_secret, refresh_token, access_token, self._refresh_token):
             self._redact.add(secret)
@@ -111,11 +121,13 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         if not self._refresh_token:
             msg = "no refresh_token to renew the access token with"
             raise AuthError(msg)
+        if self._store and not self._store_checked:
+            self._store.check_writable()
+            self._store_checked = True
         body = self._request_token()
-        self._access_token = str(body["access_token"])
+        self._access_token = body["access_token"]
         self._redact.add(self._access_token)
-        expires_in = float(body.get("expires_in") or 3600)
-        self._expires_at = self._clock() + max(expires_in - REFRESH_MARGIN_SECONDS, 0)
+        self._expires_at = self._clock() + max(_expires_in(body) - REFRESH_MARGIN_SECONDS, 0)
         self.refresh_count += 1
         self._keep_rotated_refresh_token(body)
 
@@ -133,7 +145,7 @@ class PinterestAuthenticator(requests.auth.AuthBase):
                 reason = type(exc).__name__
             else:
                 if response.ok:
-                    return response.json()
+                    return self._token_body(response)
                 if response.status_code not in _TRANSIENT_STATUSES:
                     raise AuthError(self._token_error(response)) from None
                 reason = f"HTTP {response.status_code}"
@@ -150,12 +162,39 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         msg = f"the token endpoint kept failing ({reason}) after {self._max_attempts} attempts"
         raise AuthError(msg)
 
+    def _token_body(self, response: requests.Response) -> dict:
+        """The token answer, or one line when it holds no access token (never the body)."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if isinstance(token, str) and token:
+            return body  # type: ignore[return-value]
+        content_type = response.headers.get("Content-Type", "no content type")
+        what = (
+            "JSON without access_token"
+            if isinstance(body, dict)
+            else f"not JSON but {content_type}"
+        )
+        msg = (
+            f"the token endpoint {urlsplit(self.token_url).path} answered HTTP "
+            f"{response.status_code} with no access token ({what}): check api_url"
+        )
+        raise AuthError(msg)
+
     def _token_error(self, response: requests.Response) -> str:
         try:
-            detail = str(response.json().get("message", ""))
+            body = response.json()
+            detail = str(body.get("message", "")) if isinstance(body, dict) else ""
         except ValueError:
             detail = response.text[:200]
         detail = self._redact(detail)
+        if response.status_code in {404, 405}:
+            return (
+                f"the token endpoint {urlsplit(self.token_url).path} answered HTTP "
+                f"{response.status_code}: check api_url (e.g. https://api.pinterest.com/v5)"
+            )
         if response.status_code == 401:
             return (
                 f"Pinterest rejected client_id/client_secret at the token endpoint "

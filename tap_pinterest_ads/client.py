@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import typing as t
 from urllib.parse import urlsplit
 
+import backoff
+import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.streams import RESTStream
 
 from tap_pinterest_ads import retry
 from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
+from tap_pinterest_ads.listing import BookmarkPaginator, json_body, page_items, single_object
 
 if t.TYPE_CHECKING:
-    import requests
     from backoff.types import Details
 
     from tap_pinterest_ads.auth import PinterestAuthenticator
@@ -22,6 +25,8 @@ if t.TYPE_CHECKING:
 # The largest page Pinterest serves; its default (25) would cost ten times the requests.
 PAGE_SIZE = 250
 _ACCOUNT_IN_PATH = re.compile(r"/ad_accounts/(\d+)")
+# singer-sdk logs this at ERROR before re-raising; the tap's own line says what went wrong.
+_SDK_SYNC_ERROR = "An unhandled error occurred while syncing"
 
 
 class PinterestStream(RESTStream):
@@ -29,6 +34,13 @@ class PinterestStream(RESTStream):
 
     records_jsonpath = "$.items[*]"
     next_page_token_jsonpath = "$.bookmark"  # noqa: S105 - a JSONPath, not a secret
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The table version singer-sdk announced at the start, held until the listing ends.
+        self._held_version: int | None = None
+        #: Ad accounts whose listing was skipped (`on_account_error: skip`): not complete.
+        self._incomplete_accounts: list[str] = []
 
     @property
     def settings(self) -> Settings:
@@ -60,6 +72,68 @@ class PinterestStream(RESTStream):
         skipped = self._tap.isolation.skipped_at_start  # type: ignore[attr-defined]
         return self.settings.emit_activate_version and not skipped
 
+    # Listings ----------------------------------------------------------------------------
+
+    def get_new_paginator(self) -> BookmarkPaginator:
+        """The `bookmark` cursor, which stops at a bookmark already seen in the listing."""
+        return BookmarkPaginator(self.next_page_token_jsonpath)
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        """The page's items, each with its key; a malformed page fails the stream here."""
+        if self.records_jsonpath == "$.items[*]":
+            return page_items(response, self.primary_keys or ())
+        if self.records_jsonpath == "$":
+            return [single_object(response, self.primary_keys or ())]
+        return super().parse_response(response)
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        """Hold the version: singer-sdk 0.54 announces it when the stream *starts*.
+
+        A target soft-deletes every row older than the announced version, so announced at the
+        start, a run that fails on page 2 leaves the rest of the table marked deleted until a
+        later run succeeds. Records still carry the version; `announce_listed_version` sends
+        it once every page of every account was read (the classic Singer order).
+        """
+        self._held_version = full_table_version
+
+    def listing_incomplete(self, ad_account_id: str) -> None:
+        """An account's listing was skipped: this run must not announce deletions."""
+        self._incomplete_accounts.append(ad_account_id)
+
+    def announce_listed_version(self) -> None:
+        """ACTIVATE_VERSION for a listing read to its end (nothing when it was not)."""
+        version, self._held_version = self._held_version, None
+        if version is None:
+            return
+        if self._incomplete_accounts:
+            self.logger.warning(
+                "Not sending ACTIVATE_VERSION for stream '%s': the listing of ad account(s) %s "
+                "was skipped, and their rows must not look deleted",
+                self.name,
+                ", ".join(self._incomplete_accounts),
+            )
+            return
+        super()._write_activate_version_message(version)
+
+    def sync(self, context: dict | None = None) -> None:
+        """Sync, then announce the versions of this stream and of its children.
+
+        A child stream is synced once per parent record (per ad account): its listing is
+        complete only when the parent's sync, which runs every child, returns.
+        """
+        super().sync(context)
+        if self.parent_stream_type is None:
+            for stream in (self, *self.descendent_streams):
+                if isinstance(stream, PinterestStream):
+                    stream.announce_listed_version()
+
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        """singer-sdk's "An unhandled error occurred" ERROR says no more than the tap's own
+        ERROR line that follows: kept, at INFO, so a failure reads as one line."""
+        if level >= logging.ERROR and message.startswith(_SDK_SYNC_ERROR):
+            message, level = "Sync of '%s' stopped by the error below", logging.INFO
+        super().log(message, *args, level=level, **kwargs)
+
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Page size and the `bookmark` cursor; streams add their own filters."""
         params: dict[str, t.Any] = {"page_size": PAGE_SIZE}
@@ -85,21 +159,47 @@ class PinterestStream(RESTStream):
             headers=self.http_headers,
         )
         response = self.request_decorator(self._request)(request, None)
-        return response.json()
+        return json_body(response)
 
     # Retries -----------------------------------------------------------------------------
+
+    def request_decorator(self, func: t.Callable) -> t.Callable:
+        """singer-sdk's retry decorator, without backoff's own log lines.
+
+        backoff logs "Giving up _request(...) after N tries (…)" at ERROR with the full URL,
+        query included (a report token, a bookmark); `backoff_handler` already logs each retry
+        and the run's ERROR line explains the failure.
+        """
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            (  # singer-sdk 0.54's list
+                ConnectionResetError,
+                RetriableAPIError,
+                requests.exceptions.Timeout,
+                requests.exceptions.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ),
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(func)
 
     def backoff_max_tries(self) -> int:
         """Attempts per request, from `max_retries`."""
         return self.settings.max_retries
 
     def backoff_wait_generator(self) -> t.Generator[float, BaseException, None]:
-        """Waits that follow what Pinterest says (Retry-After, X-RateLimit-Reset, text)."""
+        """Waits that follow what Pinterest says ("Retry after N", Retry-After, and
+        X-RateLimit-Reset on a 429), else 1, 2, 4 … s."""
         attempt = 0
         exception = yield  # type: ignore[misc]
         while True:
             attempt += 1
-            exception = yield retry.wait_seconds(exception, attempt)
+            exception = yield retry.wait_seconds(
+                exception, attempt, self.settings.max_rate_limit_wait
+            )
 
     def backoff_jitter(self, value: float) -> float:
         """No jitter: the waits above are what the server asked for."""
@@ -137,7 +237,9 @@ class PinterestStream(RESTStream):
         if status == 429:
             self._check_wait_allowed(response, message)
             raise RetriableAPIError(message, response)
-        if status >= 500 or (status == 400 and retry.is_retryable_400(response)):
+        if status >= 500:
+            raise RetriableAPIError(message, response)  # backs off, whatever the headers say
+        if status == 400 and retry.is_retryable_400(response):
             self._check_wait_allowed(response, message)
             raise RetriableAPIError(message, response)
         account = _ACCOUNT_IN_PATH.search(urlsplit(response.url).path)

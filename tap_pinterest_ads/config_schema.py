@@ -126,8 +126,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "api_url",
         th.StringType,
         default=DEFAULT_API_URL,
-        description="API base URL; the sandbox https://api-sandbox.pinterest.com/v5 serves "
-        "metadata but no reports.",
+        description="API base URL, an http(s) URL ending in /v5; the sandbox "
+        "https://api-sandbox.pinterest.com/v5 serves metadata but no reports.",
     ),
     th.Property(
         "emit_activate_version_messages",
@@ -155,8 +155,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.IntegerType,
         default=600,
         description=(
-            "Longest wait the tap accepts when Pinterest says to retry later (Retry-After, "
-            "X-RateLimit-Reset). Longer: the run fails, it never skips data."
+            "Longest wait (≥ 0) the tap accepts when Pinterest says to retry later (its "
+            '"Retry after N seconds", Retry-After, or X-RateLimit-Reset on a 429). Longer: the '
+            "run fails, it never skips data. A 5xx asking for longer backs off instead."
         ),
     ),
     th.Property(

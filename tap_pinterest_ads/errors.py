@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.reports import ReportError
@@ -13,6 +17,27 @@ class TapError(Exception):
 
 class AuthError(TapError):
     """Pinterest refused our credentials (client secret, refresh token or access token)."""
+
+
+class EntityValueError(TapError):
+    """A field of an API record that cannot be what its schema says (the API's mistake)."""
+
+    _EXPECTED = {
+        "epoch_to_iso": "a time in epoch seconds",
+        "micro_to_amount": "an amount in micro-units",
+        "epoch_millis_to_iso": "a time in epoch milliseconds",
+    }
+
+    def __init__(
+        self, stream: str, record_id: object, field: str, value: object, conversion: str
+    ) -> None:
+        expected = self._EXPECTED.get(conversion, "a valid value")
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else f"{shown[:77]}..."
+        super().__init__(
+            f"stream '{stream}', record id {record_id!s}: field {field} is {shown}, which is "
+            f"not {expected}; Pinterest sent a value the tap cannot convert"
+        )
 
 
 class AccountAccessError(FatalAPIError):
@@ -54,3 +79,30 @@ def is_account_scoped(exc: BaseException) -> bool:
         response = exc.response
         return response is not None and response.status_code not in {401, 429}
     return isinstance(exc, (FatalAPIError, ReportError))
+
+
+# A URL's query may carry a report token, a bookmark or a pre-signed storage credential.
+_URL_QUERY = re.compile(r"((?:https?://|/)[^\s?'\"<>()]*)\?[^\s'\"<>()]*")
+_OS_REASON = re.compile(r"\[Errno -?\d+\] [^'\"()]*[^'\"()\s]")
+
+
+def explain(exc: BaseException) -> str:
+    """The one line an explained failure is reported with.
+
+    A network failure names the method, the URL without its query and the operating
+    system's reason, instead of urllib3's `Max retries exceeded with url: …?token=…`.
+    """
+    if isinstance(exc, requests.RequestException) and not isinstance(exc, requests.HTTPError):
+        request = exc.request
+        where = ""
+        if request is not None and request.url:
+            parts = urlsplit(request.url)
+            where = f" on {request.method} {parts.scheme}://{parts.netloc}{parts.path}"
+        reason = _OS_REASON.search(str(exc))
+        detail = reason.group(0) if reason else type(exc).__name__
+        return _URL_QUERY.sub(
+            r"\1", f"network failure{where}: {detail}; check api_url and the network"
+        )
+    return (
+        _URL_QUERY.sub(r"\1", str(exc)) if isinstance(exc, requests.RequestException) else str(exc)
+    )

@@ -18,10 +18,20 @@ class Redactor:
     def __init__(self) -> None:
         self._secrets: set[str] = set()
 
-    def add(self, secret: str | None) -> None:
-        """Remember a secret; very short values are ignored (they would mask ordinary text)."""
-        if secret and len(secret) >= 6:
-            self._secrets.add(secret)
+    def add(self, secret: object) -> None:
+        """Remember a secret, whatever its type (a number or a list given by mistake is as
+        secret as a string); very short values are ignored (they would mask ordinary text)."""
+        if isinstance(secret, (list, tuple, set)):
+            for item in secret:
+                self.add(item)
+        elif isinstance(secret, dict):
+            for key, item in secret.items():
+                self.add(key)
+                self.add(item)
+        elif secret is not None and not isinstance(secret, bool):
+            text = secret if isinstance(secret, str) else str(secret)
+            if len(text) >= 6:
+                self._secrets.add(text)
 
     def __call__(self, text: str) -> str:
         """Return `text` with every known secret and pre-signed URL query masked."""

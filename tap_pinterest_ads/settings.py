@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from singer_sdk.exceptions import ConfigValidationError
 
@@ -64,6 +65,10 @@ class Settings:
             value = config.get(name, 1)
             if not isinstance(value, int) or value < 1:
                 errors.append(f"{name} must be a whole number ≥ 1, got {value!r}")
+        wait = config.get("max_rate_limit_wait_seconds", 600)
+        if not isinstance(wait, int) or wait < 0:
+            errors.append(f"max_rate_limit_wait_seconds must be a whole number ≥ 0, got {wait!r}")
+        errors.extend(api_url_errors(config.get("api_url")))
         on_account_error = config.get("on_account_error") or "fail"
         if on_account_error not in ("fail", "skip"):
             errors.append(f"on_account_error must be fail or skip, got {on_account_error!r}")
@@ -175,6 +180,27 @@ def _parse_start_date(value: object, errors: list[str]) -> dt.date | None:
         errors.append(f"start_date {value!r} is in the future")
         return None
     return day
+
+
+def api_url_errors(value: object) -> list[str]:
+    """`api_url` must be an http(s) URL of the API's version 5, e.g. https://api.pinterest.com/v5.
+
+    Checked here because a wrong one otherwise shows as a misleading failure: without `/v5`
+    the token endpoint is not found, and another scheme is retried as if it were a network
+    error.
+    """
+    if value in (None, ""):
+        return []
+    parts = urlsplit(str(value))
+    # Shown without its query: a URL's query may carry a credential.
+    shown = repr(urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return [f"api_url must be an http(s) URL such as {DEFAULT_API_URL}, got {shown}"]
+    if parts.query or parts.fragment:
+        return [f"api_url must not carry a query or a fragment ({shown}?…)"]
+    if not parts.path.rstrip("/").endswith("/v5"):
+        return [f"api_url must end with the API version /v5, e.g. {DEFAULT_API_URL}; got {shown}"]
+    return []
 
 
 def credential_errors(config: dict) -> list[str]:

@@ -11,19 +11,21 @@ from functools import cached_property
 
 import requests
 from singer_sdk import Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
+from tap_pinterest_ads.cli_inputs import check_input_files
+from tap_pinterest_ads.config_errors import invalid_config
 from tap_pinterest_ads.config_schema import CONFIG_SCHEMA
 from tap_pinterest_ads.connection_test import check_connection
 from tap_pinterest_ads.env_config import settings_from_environment
-from tap_pinterest_ads.errors import TapError
+from tap_pinterest_ads.errors import TapError, explain
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.settings import Settings
+from tap_pinterest_ads.singer_writer import TextSafeWriter
 from tap_pinterest_ads.streams import ENTITY_STREAMS
 from tap_pinterest_ads.streams.breakdowns import report_streams
 from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
@@ -44,13 +46,17 @@ class TapPinterestAds(Tap):
     name = "tap-pinterest-ads"
     package_name = "tap-pinterest-ads"
     config_jsonschema = CONFIG_SCHEMA
-    # msgspec writes Decimals as exact JSON numbers and is ~1.5× faster than the default.
-    message_writer_class = MsgSpecWriter
+    # msgspec writes Decimals as exact JSON numbers and is ~1.5× faster than the default;
+    # TextSafeWriter adds the U+FFFD repair of text UTF-8 cannot encode.
+    message_writer_class = TextSafeWriter
 
     def __init__(self, *args: t.Any, validate_config: bool = True, **kwargs: t.Any) -> None:
-        super().__init__(*args, validate_config=validate_config, **kwargs)
-        if validate_config:
-            Settings.from_config(self.config, strict=True)
+        try:
+            super().__init__(*args, validate_config=validate_config, **kwargs)
+            if validate_config:
+                Settings.from_config(self.config, strict=True)
+        except ConfigValidationError as exc:
+            raise invalid_config(exc, getattr(self, "_config", {}) or {}) from None
         install_log_redaction(self.redactor)
 
     @property
@@ -97,8 +103,8 @@ class TapPinterestAds(Tap):
     def sync_all(self) -> None:
         """Resolve the ad accounts (and so the token) before any stream starts.
 
-        Full-table streams announce ACTIVATE_VERSION as they start; a run that dies on its
-        credentials must fail before that, or the target would soft-delete every row.
+        Full-table streams announce ACTIVATE_VERSION once their listing is complete
+        (client.PinterestStream); a run that dies on its credentials fails before any.
         """
         self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
         for stream in self.streams.values():
@@ -150,13 +156,20 @@ _EXPLAINED = (
 
 
 def main() -> None:
-    """Console entry point: exit 1 with one clear line on an explained failure."""
+    """Console entry point: exit 1 with one clear line on an explained failure.
+
+    A user's or the API's mistake is one ERROR line without a traceback; anything else is a
+    bug and keeps its traceback.
+    """
+    command = TapPinterestAds.cli  # sets up console logging
+    logger = logging.getLogger(TapPinterestAds.name)
     try:
-        TapPinterestAds.cli()
+        check_input_files(sys.argv[1:])
+        command()
     except _EXPLAINED as exc:
-        logging.getLogger(TapPinterestAds.name).error("%s", exc)
+        logger.error("%s", explain(exc))
         sys.exit(1)
     except Exception:
         # A bug: its traceback goes through logging, whose filter masks secrets in it.
-        logging.getLogger(TapPinterestAds.name).exception("Unexpected error")
+        logger.exception("Unexpected error")
         sys.exit(1)

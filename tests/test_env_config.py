@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from singer_sdk.exceptions import ConfigValidationError
 
+from tap_pinterest_ads.config_errors import InvalidConfigError
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.simulator import Dataset, Simulator
@@ -237,7 +237,7 @@ def test_a_bad_variable_is_one_error_naming_the_setting(clean_env, variable, tex
     clean_env.setenv(f"{PREFIX}ACCESS_TOKEN", "fake-access-token")
     clean_env.setenv(PREFIX + variable, text)
 
-    with pytest.raises(ConfigValidationError) as failure:
+    with pytest.raises(InvalidConfigError) as failure:
         TapPinterestAds(config=None, parse_env_config=True, setup_mapper=False)
 
     setting = line.split(":", 1)[0]

@@ -41,3 +41,11 @@ def test_meltano_yml_declares_every_setting_and_flags_the_secrets():
     assert tap_settings() <= set(declared)
     secrets = {"client_secret", "refresh_token", "access_token"}
     assert {name for name, s in declared.items() if s.get("sensitive")} == secrets
+
+
+def test_the_authorization_steps_send_continuous_refresh_for_apps_before_2025_09_25():
+    readme = README.read_text(encoding="utf-8")
+    credentials = readme.split("## Credentials", 1)[1].split("\n## ", 1)[0]
+    assert "grant_type=authorization_code" in credentials
+    assert "continuous_refresh=true" in credentials
+    assert "2025-09-25" in credentials

@@ -92,7 +92,9 @@ class AdAccountsStream(PinterestStream):
     def post_process(self, row: dict, context: dict | None = None) -> dict:
         """Ids as strings, epoch seconds as ISO date-times."""
         row["id"] = str(row["id"])
-        return normalise(row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}))
+        return normalise(
+            row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}), stream=self.name
+        )
 
     def get_child_context(self, record: dict, context: dict | None) -> dict:
         """Children run once per account."""

@@ -30,9 +30,8 @@ class AccountEntityStream(PinterestStream):
     def get_records(self, context: dict | None) -> t.Iterable[dict]:
         """The account's entities; with `on_account_error: skip`, none when it fails.
 
-        Rows already sent stay (they are current); a target that soft-deletes on
-        ACTIVATE_VERSION marks the rest of that account's entities deleted until a run
-        reads them again.
+        Rows already sent stay (they are current), and the stream sends no ACTIVATE_VERSION
+        this run: the skipped account's entities did not disappear.
         """
         try:
             yield from super().get_records(context)
@@ -40,6 +39,7 @@ class AccountEntityStream(PinterestStream):
             account = (context or {}).get("ad_account_id")
             if not account or not self._tap.isolation.skip(account, self.name, exc):  # type: ignore[attr-defined]
                 raise
+            self.listing_incomplete(account)
 
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Every entity status, repeated as the spec's form style asks."""
@@ -51,7 +51,9 @@ class AccountEntityStream(PinterestStream):
         """Epoch → ISO, micro-units → amounts, and the account id on every row."""
         if context and not row.get("ad_account_id"):
             row["ad_account_id"] = context["ad_account_id"]
-        return normalise(row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}))
+        return normalise(
+            row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}), stream=self.name
+        )
 
 
 class CampaignsStream(AccountEntityStream):

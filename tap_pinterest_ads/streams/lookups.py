@@ -5,15 +5,17 @@ All full table."""
 from __future__ import annotations
 
 import typing as t
+from urllib.parse import urlsplit
 
 from singer_sdk.schema.source import StreamSchema
 
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.ad_formats import AD_FORMATS
 from tap_pinterest_ads.client import PinterestStream
+from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
 from tap_pinterest_ads.streams.entities import AccountEntityStream
-from tap_pinterest_ads.streams.transform import epoch_to_iso
+from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
 from tap_pinterest_ads.warehouse_names import ApiObjectSchemas, rename_record
 
 if t.TYPE_CHECKING:
@@ -99,8 +101,15 @@ class ConversionTagsStream(AccountLookupStream):
     def post_process(self, row: dict, context: dict | None = None) -> dict | None:
         """Also `last_fired_time`: the milliseconds of `last_fired_time_ms` as a date-time."""
         millis = row.get("last_fired_time_ms")
-        row["last_fired_time"] = None if millis is None else epoch_to_iso(int(millis) // 1000)
+        row["last_fired_time"] = converted(
+            self.name, row, "last_fired_time_ms", epoch_millis_to_iso, millis
+        )
         return super().post_process(row, context)
+
+
+def epoch_millis_to_iso(millis: object) -> str | None:
+    """`last_fired_time_ms`: epoch milliseconds → an ISO date-time."""
+    return None if millis is None else epoch_to_iso(int(millis) // 1000)  # type: ignore[call-overload]
 
 
 class PinNotFoundError(Exception):
@@ -137,13 +146,18 @@ class PinsStream(AccountLookupStream):
                 continue
             self._read.add(pin_id)
             try:
-                yield self.request_json(
+                pin = self.request_json(
                     "GET", f"/pins/{pin_id}", params={"ad_account_id": context["ad_account_id"]}
                 )
             except PinNotFoundError as exc:
                 self.logger.warning(
                     "Pin %s of ad account %s: %s", pin_id, context["ad_account_id"], exc
                 )
+                continue
+            if not isinstance(pin, dict) or not pin.get("id"):
+                msg = f"GET {urlsplit(self.url_base).path}/pins/{pin_id} answered no pin with an id"
+                raise MalformedAnswerError(msg)
+            yield pin
 
     def validate_response(self, response: requests.Response) -> None:
         """A missing pin is not a failed run."""
@@ -198,7 +212,16 @@ class TargetingOptionsStream(_GlobalLookupStream):
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """One row per option code."""
-        for item in response.json() or []:
+        options = json_body(response)
+        if not isinstance(options, list) or not all(
+            isinstance(o, (dict, type(None))) for o in options
+        ):
+            msg = (
+                f"{endpoint(response)} answered something that is not a list of "
+                "{code: name} objects: the stream stops before it announces any deletion"
+            )
+            raise MalformedAnswerError(msg)
+        for item in options:
             for code, name in (item or {}).items():
                 yield {"id": str(code), "name": None if name is None else to_text(name)}
 

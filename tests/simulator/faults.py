@@ -16,6 +16,11 @@ of objects or ``{"faults": [...]}``::
     {"kind": "revoke_access_token"}
     {"kind": "revoke_refresh_tokens"}
     {"kind": "forbidden_accounts", "ids": ["549755000123"]}
+    {"kind": "listing_page", "path": "/campaigns$", "mode": "null_items", "on_page": "later"}
+    {"kind": "http_error", "path": "/oauth/token$", "status": 200, "body": "<html>…</html>",
+     "content_type": "text/html"}
+
+``listing_page`` modes and ``on_page`` are described in pages.py.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from . import pages
 
 if TYPE_CHECKING:
     from .auth import TokenStore
@@ -55,6 +62,11 @@ class Fault:
     seconds: float = 0.0
     fraction: float = 0.5
     fired: int = 0
+    #: listing_page: what is wrong with the page, and which pages (pages.py)
+    mode: str | None = None
+    on_page: str | None = None
+    #: http_error: the Content-Type of the body (default JSON)
+    content_type: str | None = None
 
     def __post_init__(self):
         if self.times in ("always", -1):
@@ -85,6 +97,10 @@ class Fault:
         }
         if self.kind == "http_error":
             out.update(status=self.status, body=self.body, headers=self.headers)
+            if self.content_type:
+                out["content_type"] = self.content_type
+        elif self.kind == "listing_page":
+            out.update(mode=self.mode, on_page=self.on_page)
         elif self.kind == "delay":
             out["seconds"] = self.seconds
         elif self.kind == "report_status":
@@ -108,12 +124,31 @@ class Faults:
             self._faults.append(fault)
         return fault
 
-    def http_error(self, path: str, status: int, *, body=None, headers=None, times=1, method=None):
+    def http_error(
+        self,
+        path: str,
+        status: int,
+        *,
+        body=None,
+        headers=None,
+        times=1,
+        method=None,
+        content_type: str | None = None,
+    ):
+        """Answer ``status`` with ``body`` (a 200 too: e.g. an HTML page with content_type)."""
         if body is None:
             body = DEFAULT_BODIES.get(status, {"code": status, "message": f"HTTP {status}"})
-        return self._register(
-            Fault("http_error", path, method, times, status, body, dict(headers or {}))
-        )
+        fault = Fault("http_error", path, method, times, status, body, dict(headers or {}))
+        fault.content_type = content_type
+        return self._register(fault)
+
+    def listing_page(self, path: str, mode: str, *, on_page: str | None = None, times=1):
+        """Serve a malformed or looping listing page (modes in pages.py)."""
+        if mode not in pages.MODES:
+            raise ValueError(f"listing_page mode must be one of {pages.MODES}")
+        if on_page not in pages.PAGES:
+            raise ValueError(f"on_page must be one of {pages.PAGES}")
+        return self._register(Fault("listing_page", path, "GET", times, mode=mode, on_page=on_page))
 
     def drop_connection(self, path: str = ".*", times=1, method=None) -> Fault:
         return self._register(Fault("drop_connection", path, method, times))
@@ -165,6 +200,7 @@ class Faults:
                 "expire_download",
                 "truncate_download",
                 "corrupt_download",
+                "listing_page",
             ):
                 out.append(getattr(self, kind)(**args))
             else:
@@ -178,12 +214,19 @@ class Faults:
             self.forbidden_accounts.clear()
 
     # ------------------------------------------------------------ consuming
-    def take(self, kinds: tuple[str, ...] | str, method: str, path: str) -> Fault | None:
-        """Consume and return the first pending fault of ``kinds`` matching the request."""
+    def take(
+        self, kinds: tuple[str, ...] | str, method: str, path: str, accept=None
+    ) -> Fault | None:
+        """Consume and return the first pending fault of ``kinds`` matching the request
+        (and ``accept(fault)``, when given)."""
         kinds = (kinds,) if isinstance(kinds, str) else kinds
         with self._lock:
             for fault in self._faults:
-                if fault.kind in kinds and fault.matches(method, path):
+                if (
+                    fault.kind in kinds
+                    and fault.matches(method, path)
+                    and (accept is None or accept(fault))
+                ):
                     fault.fired += 1
                     return fault
         return None

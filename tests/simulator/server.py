@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
-from . import api, control
+from . import api, control, pages
 from .common import ApiError
 from .faults import DOWNLOAD_KINDS
 from .requestlog import RecordedRequest
@@ -134,16 +134,26 @@ class Handler(BaseHTTPRequestHandler):
             self._drop()
             return
         if fault is not None:
-            self._send_json(int(fault.status), fault.body, fault.headers)
+            if fault.content_type:
+                body = fault.body if isinstance(fault.body, str) else json.dumps(fault.body)
+                self._send(int(fault.status), body.encode(), fault.content_type, fault.headers)
+            else:
+                self._send_json(int(fault.status), fault.body, fault.headers)
             return
+        page_fault = sim.faults.take(
+            "listing_page", method, path, lambda f: pages.on_this_page(f, self.record)
+        )
         try:
             if FILE_ROUTE.match(path) and method == "GET":
                 self._download(path, query)
                 return
-            status, payload = api.handle(sim, self.record)
+            routed = pages.prepare(self.record, sim.max_page_size)
+            status, payload = api.handle(sim, routed)
         except ApiError as err:
             self._send_json(err.status, err.body, err.headers)
             return
+        if page_fault is not None:
+            payload = pages.mutate(page_fault, self.record, payload)
         self._send_json(status, payload)
 
     # ------------------------------------------------------------------ downloads

@@ -63,6 +63,8 @@ class Simulator:
             report_ttl_seconds,
             faults=self.faults,
         )
+        #: Most items a listing page holds, whatever `page_size` asks (None: as asked).
+        self.max_page_size: int | None = None
         self._server: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -167,6 +169,9 @@ class Simulator:
                 self.tokens, "access_token_expires_in", int(v)
             ),
             "client_secret": lambda v: setattr(self.tokens, "client_secret", str(v)),
+            "max_page_size": lambda v: setattr(
+                self, "max_page_size", None if v is None else int(v)
+            ),
         }
         unknown = set(settings) - set(setters)
         if unknown:
@@ -180,4 +185,5 @@ class Simulator:
             "strict_rotation": self.tokens.strict_rotation,
             "refresh_grace_seconds": self.tokens.refresh_grace_seconds,
             "access_token_expires_in": self.tokens.access_token_expires_in,
+            "max_page_size": self.max_page_size,
         }
