@@ -205,4 +205,4 @@ def test_meltano_reads_the_jobs_and_schedules_offline(meltano_project: MeltanoRu
     ]
     listing = meltano_project("select", "tap-pinterest-ads--meta", "--list").stdout
     selected = set(re.findall(r"\[(?:selected|automatic)\s*\] (\w+)\.", listing))
-    assert selected == {"campaigns", "ad_groups", "pin_promotions"}
+    assert selected == {"ad_accounts", "campaigns", "ad_groups", "pin_promotions"}
