@@ -15,13 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_pinterest_ads.config_schema import DEFAULT_API_URL
+from tap_pinterest_ads.conventions import ATTRIBUTION_WINDOW_TRIPLES, Attribution
 from tap_pinterest_ads.reports.columns import (
     PassThrough,
     UnknownReportColumn,
     resolve_report_columns,
 )
-from tap_pinterest_ads.reports.records import Attribution
-from tap_pinterest_ads.reports.request import ATTRIBUTION_WINDOW_TRIPLES
 
 _DIGITS = re.compile(r"^\d{1,18}$")
 

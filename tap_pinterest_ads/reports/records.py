@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tap_pinterest_ads.conventions import MICRO, Attribution
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.columns import Column, Kind
 from tap_pinterest_ads.reports.schema import field_kinds
@@ -20,7 +21,6 @@ from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 _CTX = decimal.Context(prec=28)
 # For amounts of any size: scaleb is exact under it (it never rounds, only moves the point).
 _EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-MICRO = Decimal(1_000_000)
 _ZERO = Decimal(0)
 _EXACT_DIVIDE = 10**21  # ints of up to 21 digits: _CTX.divide (28 digits) is exact for them
 # Fractions are refused beyond this decimal exponent: ratios of such values could overflow.
@@ -41,16 +41,6 @@ class MissingKeyError(ReportError, ValueError):
     def __init__(self, field: str, api: str) -> None:
         # `api` may list spellings: "TARGETING_TYPE or targeting_type".
         super().__init__(f"report row has no {api} (needed for the key field {field})")
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Conversion attribution settings the report was requested with (copied onto records)."""
-
-    click_window_days: int = 30
-    engagement_window_days: int = 30
-    view_window_days: int = 1
-    conversion_report_time: str = "TIME_OF_AD_ACTION"
 
 
 def to_text(value: Any) -> str:
@@ -144,12 +134,7 @@ class RecordBuilder:
         attribution = attribution or Attribution()
         self.fields: tuple[str, ...] = tuple(field_kinds(extra_columns, shape))
         template: dict[str, Any] = dict.fromkeys(self.fields)
-        template.update(
-            click_window_days=attribution.click_window_days,
-            engagement_window_days=attribution.engagement_window_days,
-            view_window_days=attribution.view_window_days,
-            conversion_report_time=attribution.conversion_report_time,
-        )
+        template.update(dataclasses.asdict(attribution))
         self._template = template
         self._texts = tuple((c.api, c.field, c.aliases) for c in shape.dimensions)
         self._keys = tuple(

@@ -242,7 +242,6 @@ class ReportStream(PinterestStream):
     def _report_request(
         self, ad_account_id: str, window: Window, targeting_types: tuple[str, ...] = ()
     ) -> ReportRequest:
-        attribution = self.settings.attribution
         return ReportRequest(
             ad_account_id=ad_account_id,
             start_date=window.start,
@@ -251,10 +250,7 @@ class ReportStream(PinterestStream):
             level=self.shape.level,
             granularity=self.shape.granularity,
             targeting_types=targeting_types,
-            click_window_days=attribution.click_window_days,
-            engagement_window_days=attribution.engagement_window_days,
-            view_window_days=attribution.view_window_days,
-            conversion_report_time=attribution.conversion_report_time,
+            attribution=self.settings.attribution,
             report_format=self.settings.report_format,
         )
 

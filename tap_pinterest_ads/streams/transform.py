@@ -6,8 +6,8 @@ import datetime as dt
 import typing as t
 from decimal import Decimal, InvalidOperation
 
+from tap_pinterest_ads.conventions import MICRO
 from tap_pinterest_ads.errors import EntityValueError
-from tap_pinterest_ads.reports.records import MICRO
 from tap_pinterest_ads.warehouse_names import rename_record
 
 _T = t.TypeVar("_T")
