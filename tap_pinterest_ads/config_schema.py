@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
+from tap_pinterest_ads.conventions import Attribution
+
 DEFAULT_API_URL = "https://api.pinterest.com/v5"
 ATTRIBUTION_WINDOWS = (0, 1, 7, 14, 30, 60)
+# The API's defaults, which the attribution settings keep.
+_API_ATTRIBUTION = Attribution()
 
 
 def _window(name: str, default: int, label: str) -> th.Property:
@@ -41,8 +45,17 @@ CONFIG_SCHEMA = th.PropertiesList(
             '"123, 456" or a JSON array. Empty or absent: every ad account the token can read.'
         ),
     ),
-    th.Property("client_id", th.StringType, description="Pinterest app id (OAuth client id)."),
-    th.Property("client_secret", th.StringType, secret=True, description="Pinterest app secret."),
+    th.Property(
+        "client_id",
+        th.StringType,
+        description="Pinterest app id (OAuth client id).",
+    ),
+    th.Property(
+        "client_secret",
+        th.StringType,
+        secret=True,
+        description="Pinterest app secret.",
+    ),
     th.Property(
         "refresh_token",
         th.StringType,
@@ -81,13 +94,13 @@ CONFIG_SCHEMA = th.PropertiesList(
             "arriving for days after an ad is shown."
         ),
     ),
-    _window("click_window_days", 30, "Click"),
-    _window("engagement_window_days", 30, "Engagement"),
-    _window("view_window_days", 1, "View"),
+    _window("click_window_days", _API_ATTRIBUTION.click_window_days, "Click"),
+    _window("engagement_window_days", _API_ATTRIBUTION.engagement_window_days, "Engagement"),
+    _window("view_window_days", _API_ATTRIBUTION.view_window_days, "View"),
     th.Property(
         "conversion_report_time",
         th.StringType,
-        default="TIME_OF_AD_ACTION",
+        default=_API_ATTRIBUTION.conversion_report_time,
         allowed_values=["TIME_OF_AD_ACTION", "TIME_OF_CONVERSION"],
         description="Date conversions are reported on: the ad action's or the conversion's.",
     ),
@@ -176,3 +189,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
 ).to_dict()
+
+# Settings whose values no log line or error message may show.
+SECRET_SETTINGS: tuple[str, ...] = tuple(
+    name for name, spec in CONFIG_SCHEMA["properties"].items() if spec.get("secret")
+)

@@ -37,8 +37,6 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.streams import Stream
 
-_SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
-
 
 class TapPinterestAds(Tap):
     """Pinterest Ads API v5: ad accounts, campaigns, ad groups, pin promotions, delivery."""
@@ -76,8 +74,8 @@ class TapPinterestAds(Tap):
     def redactor(self) -> Redactor:
         """Masks every secret value the run knows of."""
         redactor = Redactor()
-        for name in _SECRET_SETTINGS:
-            redactor.add(self.config.get(name))
+        for secret in self.settings.secrets:
+            redactor.add(secret)
         return redactor
 
     @cached_property
@@ -88,14 +86,15 @@ class TapPinterestAds(Tap):
     @cached_property
     def authenticator(self) -> PinterestAuthenticator:
         """One authenticator for the whole run, so one token request serves every stream."""
-        store_path = self.config.get("token_store_path")
+        settings = self.settings
+        store = TokenStore(settings.token_store_path) if settings.token_store_path else None
         return PinterestAuthenticator(
-            token_url=f"{self.settings.api_url}/oauth/token",
-            client_id=self.config.get("client_id"),
-            client_secret=self.config.get("client_secret"),
-            refresh_token=self.config.get("refresh_token"),
-            access_token=self.config.get("access_token"),
-            token_store=TokenStore(store_path) if store_path else None,
+            token_url=f"{settings.api_url}/oauth/token",
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            refresh_token=settings.refresh_token,
+            access_token=settings.access_token,
+            token_store=store,
             redactor=self.redactor,
             logger=self.logger,
         )
