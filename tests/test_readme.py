@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from scripts.update_readme_settings import README, render
+from scripts.update_readme_settings import (
+    HUB_DEFINITION,
+    MELTANO_YML,
+    README,
+    about_settings,
+    render,
+    render_yaml,
+)
 from tap_pinterest_ads.tap import TapPinterestAds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,9 +26,24 @@ def tap_settings() -> set[str]:
     return set(TapPinterestAds.config_jsonschema["properties"])
 
 
-def test_the_settings_table_is_generated_from_the_current_code():
+@pytest.fixture(scope="module")
+def about_properties() -> dict[str, dict]:
+    return about_settings()
+
+
+def test_the_settings_table_is_generated_from_the_current_code(about_properties):
     readme = README.read_text(encoding="utf-8")
-    assert render(readme) == readme, "run: .venv/bin/python scripts/update_readme_settings.py"
+    assert render(readme, about_properties) == readme, (
+        "run: .venv/bin/python scripts/update_readme_settings.py"
+    )
+
+
+@pytest.mark.parametrize("path", [MELTANO_YML, HUB_DEFINITION], ids=["meltano.yml", "hub"])
+def test_the_meltano_settings_lists_are_generated_from_the_current_code(path, about_properties):
+    text = path.read_text(encoding="utf-8")
+    assert render_yaml(text, about_properties) == text, (
+        "run: .venv/bin/python scripts/update_readme_settings.py"
+    )
 
 
 def test_every_stream_is_in_the_stream_catalogue_with_its_key():
