@@ -15,7 +15,7 @@ from __future__ import annotations
 import typing as t
 
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
-from tap_pinterest_ads.streams.reports import ReportStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 
 if t.TYPE_CHECKING:
     from singer_sdk import Tap

@@ -21,7 +21,7 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
-from tap_pinterest_ads.streams import reports as report_streams
+from tap_pinterest_ads.streams import report_base
 from tap_pinterest_ads.streams.report_feed import AccountFeed
 from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
@@ -71,7 +71,7 @@ def sim(dataset):
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
     """First report poll after 0.05 s instead of 1 s: the suite waits less, nothing else changes."""
-    monkeypatch.setattr(report_streams, "ReportJob", partial(ReportJob, poll_initial=0.05))
+    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.05))
 
 
 @pytest.fixture

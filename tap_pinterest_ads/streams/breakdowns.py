@@ -10,7 +10,7 @@ from tap_pinterest_ads.reports import row_dates
 from tap_pinterest_ads.reports.records import RecordBuilder
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import CONVERSIONS, HOURLY, delivery, targeting
-from tap_pinterest_ads.streams.reports import ReportStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 
 if t.TYPE_CHECKING:
     from singer_sdk import Tap

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tap_pinterest_ads.reports.shapes import DELIVERY
-from tap_pinterest_ads.streams.reports import ReportStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 
 
 class PinPromotionDeliveryStream(ReportStream):
