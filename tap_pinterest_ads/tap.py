@@ -23,13 +23,9 @@ from tap_pinterest_ads.errors import TapError, explain
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.settings import Settings
 from tap_pinterest_ads.singer_writer import TextSafeWriter
-from tap_pinterest_ads.streams import ENTITY_STREAMS
-from tap_pinterest_ads.streams.breakdowns import report_streams
-from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
-from tap_pinterest_ads.streams.lookups import LOOKUP_STREAMS
+from tap_pinterest_ads.streams import STREAM_TYPES
 from tap_pinterest_ads.token_store import TokenStore
 
 if t.TYPE_CHECKING:
@@ -136,12 +132,7 @@ class TapPinterestAds(Tap):
 
     def discover_streams(self) -> list[Stream]:
         """Every stream the tap offers."""
-        entity_streams = [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
-        delivery = PinPromotionDeliveryStream(
-            tap=self, schema=build_schema(self.settings.report_columns)
-        )
-        lookups = [stream_class(tap=self) for stream_class in LOOKUP_STREAMS]
-        return [*entity_streams, delivery, *report_streams(self), *lookups]
+        return [cls(tap=self) for cls in STREAM_TYPES]
 
 
 # Failures we can explain in one line; anything else is a bug and keeps its traceback.

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.records import MissingKeyError, ReportValueError
+from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
 from tap_pinterest_ads.reports.windows import Window
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -140,3 +140,23 @@ def window_records(
             raise RowError(window, exc) from exc
         in_window(record, row)
         yield record
+
+
+class HourlyRecordBuilder(RecordBuilder):
+    """`date_hour` as an ISO date-time and `date` as its UTC day, both from DATE.
+
+    DATE is usually a date-time; a bare date is read with a separate hour column if the row
+    has one (`HOUR`, or `hour`), and fails its window otherwise: the hours of a day would
+    share one key.
+    """
+
+    def build(
+        self, raw_row: dict[str, Any], ad_account_id: str, currency: str | None
+    ) -> dict[str, Any]:
+        """The delivery record of one hour."""
+        record = super().build(raw_row, ad_account_id, currency)
+        hour = next((raw_row[c] for c in HOUR_COLUMNS if c in raw_row), None)
+        moment = utc_hour(raw_row["DATE"], hour).isoformat()
+        record["date_hour"] = moment
+        record["date"] = moment[:10]
+        return record

@@ -21,6 +21,7 @@ from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmar
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
 from tap_pinterest_ads.reports.records import RecordBuilder
 from tap_pinterest_ads.reports.row_dates import window_records
+from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
@@ -28,6 +29,7 @@ from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from singer_sdk import Tap
     from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
 
     from tap_pinterest_ads.streams.accounts import AdAccountsStream
@@ -50,8 +52,16 @@ class ReportStream(PinterestStream):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     path = "/ad_accounts/{ad_account_id}/reports"
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
+    # Hourly reports read their DATE differently.
+    record_builder: t.ClassVar[type[RecordBuilder]] = RecordBuilder
+
+    def __init__(self, tap: Tap) -> None:
+        # The `report_columns` setting, for the shape that takes it.
+        self.extra_columns = ()
+        if self.shape.accepts_report_columns:
+            self.extra_columns = tap.settings.report_columns
+        super().__init__(tap, schema=build_schema(self.extra_columns, self.shape))
+        self.primary_keys = self.shape.key
         self._feed: AccountFeed | None = None
         self._download_session = requests.Session()
 
@@ -67,16 +77,11 @@ class ReportStream(PinterestStream):
     @cached_property
     def builder(self) -> RecordBuilder:
         """Turns raw report rows into typed records."""
-        return RecordBuilder(
+        return self.record_builder(
             extra_columns=self.extra_columns,
             attribution=self.settings.attribution,
             shape=self.shape,
         )
-
-    @property
-    def extra_columns(self) -> tuple:
-        """The `report_columns` setting, for the shape that takes it."""
-        return self.settings.report_columns if self.shape.accepts_report_columns else ()
 
     def get_records(self, context: dict | None) -> Iterator[dict]:
         """Every row of every window of this account's reports."""
