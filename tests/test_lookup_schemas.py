@@ -111,7 +111,7 @@ def test_epoch_and_micro_fields_follow_the_spec() -> None:
 
 
 def test_ad_formats_cover_the_creative_type_enum() -> None:
-    from tap_pinterest_ads.ad_formats import AD_FORMATS  # noqa: PLC0415
+    from tap_pinterest_ads.streams.ad_formats import AD_FORMATS  # noqa: PLC0415
 
     enum = load_spec()["components"]["schemas"]["CreativeType"]["enum"]
     assert [row[0] for row in AD_FORMATS] == enum

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 from singer_sdk.schema.source import StreamSchema
 
 from tap_pinterest_ads import schemas
-from tap_pinterest_ads.ad_formats import AD_FORMATS
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
 from tap_pinterest_ads.streams.entities import AccountEntityStream
 from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
 from tap_pinterest_ads.warehouse_names import ApiObjectSchemas, rename_record

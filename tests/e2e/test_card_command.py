@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tap_pinterest_ads.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tap_pinterest_ads.warehouse_names import RESERVED_NAMES
