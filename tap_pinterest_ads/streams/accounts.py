@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import StreamSchema
-
-from tap_pinterest_ads import schemas
-from tap_pinterest_ads.client import PinterestStream
-from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
-from tap_pinterest_ads.streams.transform import normalise
-from tap_pinterest_ads.warehouse_names import ApiObjectSchemas
+from tap_pinterest_ads.streams.api_object import ApiObjectStream
 
 
-class AdAccountsStream(PinterestStream):
+class AdAccountsStream(ApiObjectStream):
     """`GET /ad_accounts/{id}` per configured id, else `GET /ad_accounts`; full table.
 
     Every other stream hangs off these accounts, so the list is fetched once per run and
@@ -22,7 +16,8 @@ class AdAccountsStream(PinterestStream):
 
     name = "ad_accounts"
     primary_keys = ("id",)
-    schema = StreamSchema(ApiObjectSchemas(schemas))
+    openapi_component = "AdAccount"
+    epoch_fields = ("created_time", "updated_time")
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,12 +84,10 @@ class AdAccountsStream(PinterestStream):
         for account in self.accounts():
             yield dict(account)
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict:
+    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
         """Ids as strings, epoch seconds as ISO date-times."""
         row["id"] = str(row["id"])
-        return normalise(
-            row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}), stream=self.name
-        )
+        return super().post_process(row, context)
 
     def get_child_context(self, record: dict, context: dict | None) -> dict:
         """Children run once per account."""

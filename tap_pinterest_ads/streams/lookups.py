@@ -7,16 +7,14 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
-from singer_sdk.schema.source import StreamSchema
-
-from tap_pinterest_ads import schemas
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
 from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.api_object import ApiObjectStream
 from tap_pinterest_ads.streams.entities import AccountEntityStream
 from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
-from tap_pinterest_ads.warehouse_names import ApiObjectSchemas, rename_record
+from tap_pinterest_ads.warehouse_names import rename_record
 
 if t.TYPE_CHECKING:
     import requests
@@ -55,6 +53,8 @@ class KeywordsStream(AccountLookupStream):
 
     name = "keywords"
     path = "/ad_accounts/{ad_account_id}/keywords"
+    openapi_component = "Keyword"
+    micro_amount_fields: t.ClassVar[t.Mapping[str, str]] = {"bid": "bid_amount"}
     # One request per ad group: opt in through the catalog.
     selected_by_default = False
 
@@ -79,6 +79,8 @@ class AudiencesStream(AccountLookupStream):
 
     name = "audiences"
     path = "/ad_accounts/{ad_account_id}/audiences"
+    openapi_component = "Audience"
+    epoch_fields = ("created_timestamp", "updated_timestamp")
 
 
 class CustomerListsStream(AccountLookupStream):
@@ -86,6 +88,8 @@ class CustomerListsStream(AccountLookupStream):
 
     name = "customer_lists"
     path = "/ad_accounts/{ad_account_id}/customer_lists"
+    openapi_component = "CustomerList"
+    epoch_fields = ("created_time", "updated_time")
 
 
 class ConversionTagsStream(AccountLookupStream):
@@ -93,6 +97,8 @@ class ConversionTagsStream(AccountLookupStream):
 
     name = "conversion_tags"
     path = "/ad_accounts/{ad_account_id}/conversion_tags"
+    # Its timestamp is milliseconds (`last_fired_time_ms`): see post_process.
+    openapi_component = "ConversionTag"
 
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """None: the endpoint neither pages nor filters by status."""
@@ -125,6 +131,7 @@ class PinsStream(AccountLookupStream):
 
     name = "pins"
     path = "/pins/{pin_id}"
+    openapi_component = "Pin"
     # Needs the pins:read and boards:read scopes on top of ads:read: opt in.
     selected_by_default = False
 
@@ -180,19 +187,14 @@ class PinsStream(AccountLookupStream):
         return super().post_process(row, context)
 
 
-class _GlobalLookupStream(PinterestStream):
+class _GlobalLookupStream(ApiObjectStream):
     """A full-table resource outside the ad accounts, read once per run."""
 
-    schema = StreamSchema(ApiObjectSchemas(schemas))
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """These endpoints do not page."""
         return {}
-
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
-        """The API object under names every target can load (warehouse_names.py)."""
-        return rename_record(row)
 
 
 class TargetingOptionsStream(_GlobalLookupStream):
