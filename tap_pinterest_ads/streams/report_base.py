@@ -6,7 +6,6 @@ front by one shared `ReportQueue`, so a run waits for about one report, not thei
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import typing as t
 from functools import cached_property
@@ -18,13 +17,15 @@ from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmark
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
+from tap_pinterest_ads.reports.job import ReportJob
+from tap_pinterest_ads.reports.queue import ReportFailure, ReportQueue
 from tap_pinterest_ads.reports.records import RecordBuilder
-from tap_pinterest_ads.reports.row_dates import window_records
+from tap_pinterest_ads.reports.request import ReportRequest, SystemClock
+from tap_pinterest_ads.reports.row_dates import WindowRecords
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
-from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
+from tap_pinterest_ads.streams.report_api import StreamReportApi
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
@@ -33,6 +34,7 @@ if t.TYPE_CHECKING:
     from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
 
     from tap_pinterest_ads.streams.accounts import AdAccountsStream
+
 
 _NOTE = "Report rows are unsorted; the bookmark advances per finished report window."
 # Without start_date and state, a first run reads this many days.
@@ -62,7 +64,7 @@ class ReportStream(PinterestStream):
             self.extra_columns = tap.settings.report_columns
         super().__init__(tap, schema=build_schema(self.extra_columns, self.shape))
         self.primary_keys = self.shape.key
-        self._feed: AccountFeed | None = None
+        self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
 
     @property
@@ -104,47 +106,39 @@ class ReportStream(PinterestStream):
             # What the SDK's per-record path does when a partition ends.
             self.get_context_state(partition).pop("progress_markers", None)
 
-    def _window_records(self, context: dict) -> Iterator[Iterator[dict]]:
+    def _window_records(self, context: dict) -> Iterator[WindowRecords]:
         """The records of each report window, in order; a window whose records were all
         consumed moves the bookmark."""
         account_id = context["ad_account_id"]
         currency = self._accounts.currency_of(account_id)
-        if self._feed is None:
-            self._feed = self._start_reports()
+        if self._queue is None:
+            self._queue = self._start_reports()
         # Declared before the first record, so the SDK does not warn that unsorted
         # progress is not resumable: _mark_covered makes it resumable per window.
         self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
-        for request, job in self._feed.jobs_for(account_id):
-            failed: list[Exception] = []
-            yield self._records(request, job, account_id, currency, failed)
-            if failed:
-                self._feed.fail(account_id, failed[0])  # raises unless on_account_error skips
+        build = self.builder.build
+        for item in self._queue.jobs_for(account_id):
+            if isinstance(item, ReportFailure):
+                # Any account's: reports are created ahead. The queue dropped its reports.
+                self._judge(item)
+                continue
+            request, job = item
+            window = WindowRecords(
+                job,
+                lambda row: build(row, account_id, currency),
+                Window(request.start_date, request.end_date),
+            )
+            yield window
+            if window.error is not None:
+                self._judge(ReportFailure(account_id, window.error))
+                self._queue.drop(account_id)
                 self._keep_bookmark(context)
                 return
             # A window is covered once the report of its last targeting batch is read.
             if request.targeting_types == self.shape.targeting_batches[-1]:
                 self._mark_covered(context, request.end_date)
 
-    def _records(
-        self,
-        request: ReportRequest,
-        job: ReportJob,
-        account_id: str,
-        currency: str | None,
-        failed: list[Exception],
-    ) -> Iterator[dict]:
-        build = self.builder.build
-        window = Window(request.start_date, request.end_date)
-        try:
-            with contextlib.closing(job.rows()) as rows:
-                yield from window_records(
-                    rows, lambda row: build(row, account_id, currency), window
-                )
-        except Exception as exc:
-            # Judged once the consumer is done with this window: skip or fail, see the feed.
-            failed.append(exc)
-
-    def _start_reports(self) -> AccountFeed:
+    def _start_reports(self) -> ReportQueue:
         requests_ = [
             self._report_request(partition["ad_account_id"], window, targeting_types)
             for partition in self.partitions
@@ -152,7 +146,7 @@ class ReportStream(PinterestStream):
             for targeting_types in self.shape.targeting_batches
         ]
         api = StreamReportApi(self)
-        return AccountFeed(
+        return ReportQueue(
             requests_,
             lambda request: ReportJob(
                 request,
@@ -163,14 +157,14 @@ class ReportStream(PinterestStream):
                 logger=self.logger,
             ),
             max_in_flight=self.settings.max_reports_in_flight,
-            on_failure=self._account_failed,
         )
 
-    def _account_failed(self, ad_account_id: str, exc: Exception) -> None:
+    def _judge(self, failure: ReportFailure) -> None:
         """Return when `on_account_error` skips this failure; raise it, naming the account."""
-        if self._tap.isolation.skip(ad_account_id, self.name, exc):  # type: ignore[attr-defined]
+        account, exc = failure.ad_account_id, failure.error
+        if self._tap.isolation.skip(account, self.name, exc):  # type: ignore[attr-defined]
             return
-        error = named(ad_account_id, exc)
+        error = named(account, exc)
         if error is exc:
             raise exc
         raise error from exc
