@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
-from tap_pinterest_ads.reports.columns import METRICS, requested_columns
+from tap_pinterest_ads.reports.columns import DIMENSIONS, METRICS
 from tap_pinterest_ads.reports.conversions import CONVERSION_COLUMNS, CONVERSION_METRICS
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
 from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
@@ -37,7 +37,7 @@ ATTRIBUTION_FIELDS = {
 
 
 def test_the_delivery_shape_is_the_original_registry() -> None:
-    assert DELIVERY.requested_columns() == requested_columns()
+    assert DELIVERY.requested_columns() == tuple(c.api for c in (*DIMENSIONS[1:], *METRICS))
     assert DELIVERY.key == ("date", "ad_account_id", "pin_promotion_id")
     assert build_schema(shape=DELIVERY) == build_schema()
     assert DELIVERY.accepts_report_columns
