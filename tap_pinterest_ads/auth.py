@@ -73,7 +73,6 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._refresh_token = self._initial_refresh_token()
         self._rejected_after_refresh: set[str] = set()
         self._store_checked = False
-        self.refresh_count = 0
         for secret in (client_secret, refresh_token, access_token, self._refresh_token):
             self._redact.add(secret)
 
@@ -128,7 +127,6 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._access_token = body["access_token"]
         self._redact.add(self._access_token)
         self._expires_at = self._clock() + max(_expires_in(body) - REFRESH_MARGIN_SECONDS, 0)
-        self.refresh_count += 1
         self._keep_rotated_refresh_token(body)
 
     def _request_token(self) -> dict:
