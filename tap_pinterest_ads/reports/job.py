@@ -14,16 +14,11 @@ from typing import IO
 
 import requests
 
+from tap_pinterest_ads.redaction import redact_url
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.download import AttemptError, byte_count, fetch, is_blank
 from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
-from tap_pinterest_ads.reports.request import (
-    Clock,
-    ReportApi,
-    ReportRequest,
-    SystemClock,
-    redact_url,
-)
+from tap_pinterest_ads.reports.request import Clock, ReportApi, ReportRequest
 
 LOGGER = logging.getLogger(__name__)
 
@@ -266,16 +261,3 @@ class ReportJob:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-__all__ = [
-    "Clock",
-    "ReportApi",
-    "ReportDownloadFailed",
-    "ReportFailed",
-    "ReportJob",
-    "ReportRequest",
-    "ReportTimeout",
-    "SystemClock",
-    "redact_url",
-]

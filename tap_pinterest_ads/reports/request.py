@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from tap_pinterest_ads.conventions import Attribution
 from tap_pinterest_ads.reports.windows import Window
@@ -34,18 +33,6 @@ class SystemClock:
 
     monotonic = staticmethod(time.monotonic)
     sleep = staticmethod(time.sleep)
-
-
-def redact_url(url: str | None) -> str:
-    """Scheme, host and path only: the query of a pre-signed URL is its credential."""
-    if not url:
-        return "<no url>"
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    suffix = "?<redacted>" if parts.query else ""
-    return f"{parts.scheme}://{host}{parts.path}{suffix}"
 
 
 @dataclass(frozen=True, kw_only=True)

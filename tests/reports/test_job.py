@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 import requests
 
+from tap_pinterest_ads.redaction import redact_url
 from tap_pinterest_ads.reports.job import (
     ReportDownloadFailed,
     ReportFailed,
     ReportJob,
-    ReportRequest,
     ReportTimeout,
-    redact_url,
 )
+from tap_pinterest_ads.reports.request import ReportRequest
 
 ACCOUNT = "549755885175"
 URL = (

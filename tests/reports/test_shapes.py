@@ -10,8 +10,9 @@ import pytest
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
 from tap_pinterest_ads.reports.columns import DIMENSIONS, METRICS
 from tap_pinterest_ads.reports.conversions import CONVERSION_COLUMNS, CONVERSION_METRICS
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
+from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
+from tap_pinterest_ads.reports.request import ReportRequest
 from tap_pinterest_ads.reports.row_dates import HourlyRecordBuilder, utc_hour
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import (
