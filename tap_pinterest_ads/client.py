@@ -14,7 +14,13 @@ from singer_sdk.streams import RESTStream
 
 from tap_pinterest_ads import retry
 from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
-from tap_pinterest_ads.listing import BookmarkPaginator, json_body, page_items, single_object
+from tap_pinterest_ads.listing import (
+    BookmarkPaginator,
+    endpoint,
+    json_body,
+    page_items,
+    single_object,
+)
 
 if t.TYPE_CHECKING:
     from backoff.types import Details
@@ -265,10 +271,6 @@ class PinterestStream(RESTStream):
         detail = body.get("message") or response.reason
         code = f" code {body['code']}" if "code" in body else ""
         request_id = response.headers.get("x-pinterest-rid")
-        suffix = f" [x-pinterest-rid {request_id}]" if request_id else ""
-        method = response.request.method if response.request else "GET"
-        text = (
-            f"HTTP {response.status_code}{code} from {method} "
-            f"{urlsplit(response.url).path}: {str(detail)[:300]}{suffix}"
-        )
-        return self._tap.redactor(text)  # type: ignore[attr-defined]
+        rid = f" [x-pinterest-rid {request_id}]" if request_id else ""
+        text = f"HTTP {response.status_code}{code} from {endpoint(response)}: {str(detail)[:300]}"
+        return self._tap.redactor(text + rid)  # type: ignore[attr-defined]
