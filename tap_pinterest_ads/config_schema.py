@@ -12,7 +12,7 @@ ATTRIBUTION_WINDOWS = (0, 1, 7, 14, 30, 60)
 _API_ATTRIBUTION = Attribution()
 
 
-def _window(name: str, default: int, label: str) -> th.Property:
+def _window(name: str, default: int, label: str) -> th.Property[int]:
     return th.Property(
         name,
         th.IntegerType,

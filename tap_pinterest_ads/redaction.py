@@ -6,6 +6,8 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from tap_pinterest_ads.typing_compat import override
+
 # The query of a pre-signed storage URL is its credential (X-Amz-Signature, X-Amz-Credential,
 # X-Amz-Security-Token, or the older Signature=…): mask all of it, as `redact_url` does.
 _SIGNED_QUERY = re.compile(
@@ -72,6 +74,7 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self.redactor = redactor
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         """Mask the formatted message and any traceback text; never drops a record."""
         try:

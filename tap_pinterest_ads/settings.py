@@ -112,7 +112,9 @@ class Settings:
             max_retries=max_retries,
             max_rate_limit_wait=max_rate_limit_wait,
             attribution=Attribution(
-                *(int(_setting(config, name)) for name in _WINDOW_SETTINGS),
+                click_window_days=int(_setting(config, "click_window_days")),
+                engagement_window_days=int(_setting(config, "engagement_window_days")),
+                view_window_days=int(_setting(config, "view_window_days")),
                 conversion_report_time=str(_setting(config, "conversion_report_time")),
             ),
             report_columns=report_columns,
@@ -183,7 +185,7 @@ def attribution_errors(config: t.Mapping[str, t.Any]) -> list[str]:
     ]
 
 
-def _resolve_report_columns(names: list, errors: list[str]) -> tuple[PassThrough, ...]:
+def _resolve_report_columns(names: t.Iterable[str], errors: list[str]) -> tuple[PassThrough, ...]:
     try:
         return resolve_report_columns(names)
     except UnknownReportColumn as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 from tap_pinterest_ads.conventions import MICRO, Attribution
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.columns import Column, Kind
+from tap_pinterest_ads.reports.columns import Column, Kind, PassThrough
 from tap_pinterest_ads.reports.schema import field_kinds
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
@@ -57,7 +57,7 @@ def to_int(value: Any, api: str) -> int:
     if type(value) is int:
         return value
     number = to_number(value, api, "an integer")
-    if type(number) is int or number == number.to_integral_value():
+    if isinstance(number, int) or number == number.to_integral_value():
         return int(number)
     raise ReportValueError(api, value, "an integer")
 
@@ -100,7 +100,7 @@ def _modeled(value: Any, api: str) -> int | Decimal:
     if value is None:
         return 0
     number = to_number(value, api)
-    if type(number) is not int and number == number.to_integral_value():
+    if not isinstance(number, int) and number == number.to_integral_value():
         return int(number)
     return number
 
@@ -152,7 +152,9 @@ class RecordBuilder:
         self._extras = tuple((c.api, c.field, _converter(c)) for c in extra_columns)
         # (micro field, amount field) of the micro-currency extras; micro values are numbers.
         self._amounts = tuple(
-            (c.field, c.amount_field) for c in extra_columns if getattr(c, "amount_field", None)
+            (c.field, c.amount_field)
+            for c in extra_columns
+            if isinstance(c, PassThrough) and c.amount_field
         )
 
     # One flat loop per kind (no per-value function calls) keeps this at a few µs per row.

@@ -15,10 +15,10 @@ from tap_pinterest_ads.reports.windows import Window
 class ReportApi(Protocol):
     """The two report endpoints, called through the tap's authenticated, retrying session."""
 
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
+    def create_report(self, ad_account_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST /ad_accounts/{id}/reports -> {token, report_status, message}."""
 
-    def get_report(self, ad_account_id: str, token: str) -> dict:
+    def get_report(self, ad_account_id: str, token: str) -> dict[str, Any]:
         """GET /ad_accounts/{id}/reports?token= -> {report_status, url, size}."""
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
 from tap_pinterest_ads.reports.windows import Window
+from tap_pinterest_ads.typing_compat import override
 
 if TYPE_CHECKING:
     from tap_pinterest_ads.reports.job import ReportJob
@@ -181,6 +182,7 @@ class HourlyRecordBuilder(RecordBuilder):
     share one key.
     """
 
+    @override
     def build(
         self, raw_row: dict[str, Any], ad_account_id: str, currency: str | None
     ) -> dict[str, Any]:

@@ -23,13 +23,18 @@ from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 from tap_pinterest_ads import schemas
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.streams.transform import normalise
+from tap_pinterest_ads.typing_compat import override
 from tap_pinterest_ads.warehouse_names import rename_schema
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
 
 
 class ApiObjectSchemas(SchemaDirectory):
     """The package's schema files (the API's objects, as in the spec), renamed by the rule of
     warehouse_names.py."""
 
+    @override
     def fetch_schema(self, key: str) -> dict[str, t.Any]:
         """The schema file of stream `key`, with reserved property names renamed."""
         return rename_schema(super().fetch_schema(key))
@@ -43,6 +48,7 @@ class ApiObjectStream(PinterestStream):
     epoch_fields: t.ClassVar[tuple[str, ...]] = ()
     micro_amount_fields: t.ClassVar[t.Mapping[str, str]] = {}
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """Epoch seconds → ISO date-times, micro-units → amounts, reserved names renamed."""
         return normalise(row, self.epoch_fields, self.micro_amount_fields, stream=self.name)

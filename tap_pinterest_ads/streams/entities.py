@@ -6,6 +6,10 @@ import typing as t
 
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
 from tap_pinterest_ads.streams.api_object import ApiObjectStream
+from tap_pinterest_ads.typing_compat import override
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
 
 # The API's default is [ACTIVE, PAUSED]: archived and draft entities would silently vanish
 # and spend would no longer reconcile with account totals.
@@ -20,7 +24,8 @@ class AccountEntityStream(ApiObjectStream):
     # Full table: a bookmark per account would only clutter the state.
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
-    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def get_records(self, context: Context | None) -> t.Iterable[Record]:
         """The account's entities; with `on_account_error: skip`, none when it fails.
 
         Rows already sent stay (they are current), and the stream sends no ACTIVATE_VERSION
@@ -30,17 +35,19 @@ class AccountEntityStream(ApiObjectStream):
             yield from super().get_records(context)
         except Exception as exc:
             account = (context or {}).get("ad_account_id")
-            if not account or not self._tap.isolation.skip(account, self.name, exc):  # type: ignore[attr-defined]
+            if not account or not self.tap.isolation.skip(account, self.name, exc):
                 raise
             self.listing_incomplete(account)
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Every entity status, repeated as the spec's form style asks."""
         params = super().get_url_params(context, next_page_token)
         params["entity_statuses"] = list(ENTITY_STATUSES)
         return params
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """Epoch → ISO, micro-units → amounts, and the account id on every row."""
         if context and not row.get("ad_account_id"):
             row["ad_account_id"] = context["ad_account_id"]

@@ -16,13 +16,13 @@ class StreamReportApi:
     def __init__(self, stream: PinterestStream) -> None:
         self._stream = stream
 
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
+    def create_report(self, ad_account_id: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
         return self._object("POST", f"/ad_accounts/{ad_account_id}/reports", json=body)
 
-    def get_report(self, ad_account_id: str, token: str) -> dict:
+    def get_report(self, ad_account_id: str, token: str) -> dict[str, t.Any]:
         return self._object("GET", f"/ad_accounts/{ad_account_id}/reports", params={"token": token})
 
-    def _object(self, method: str, path: str, **kwargs: t.Any) -> dict:
+    def _object(self, method: str, path: str, **kwargs: t.Any) -> dict[str, t.Any]:
         """The JSON object the endpoint answered; anything else fails the account's report."""
         try:
             answer = self._stream.request_json(method, path, **kwargs)
