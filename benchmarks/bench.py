@@ -5,7 +5,7 @@
     .venv/bin/python -m benchmarks.bench --help
 
 Every scenario runs against the local API simulator started through its CLI
-(`python -m tests.simulator`), never the network. Results go to benchmarks/results/<stamp>/
+(`python -m pinterest_simulator`), never the network. Results go to benchmarks/results/<stamp>/
 (results.json, results.md, profile files, logs) and the Markdown table is printed at the end.
 See benchmarks/README.md for what each number means.
 """
@@ -563,8 +563,8 @@ def load(sim: SimulatorProcess, start: dt.date, workdir: Path) -> dict:
 
 def economy(args: argparse.Namespace, workdir: Path) -> dict:
     """Requests of one entities + delivery sync of 3 accounts vs the minimum."""
+    from pinterest_simulator.dataset import Dataset  # noqa: PLC0415
     from tap_pinterest_ads.reports.windows import plan_windows  # noqa: PLC0415
-    from tests.simulator.dataset import Dataset  # noqa: PLC0415
 
     spec, today = ECONOMY, utc_today()
     start = spec.first_day(today)

@@ -72,7 +72,7 @@ class DatasetSpec:
 
 
 class SimulatorProcess:
-    """`python -m tests.simulator` in the background (its CLI, as the brief asks)."""
+    """`python -m pinterest_simulator` in the background (its CLI, as the brief asks)."""
 
     def __init__(
         self,
@@ -96,7 +96,7 @@ class SimulatorProcess:
         (self.dir / "reports").mkdir(parents=True)
         ready = self.dir / "url"
         argv = [
-            sys.executable, "-m", "tests.simulator", "--port", "0", *self.spec.cli_args(),
+            sys.executable, "-m", "pinterest_simulator", "--port", "0", *self.spec.cli_args(),
             "--today", self.today.isoformat(), "--report-delay", str(self.report_delay),
             "--report-dir", str(self.dir / "reports"), "--ready-file", str(ready),
         ]  # fmt: skip
