@@ -1,4 +1,5 @@
-"""No import cycle in the tap or in the simulator, imports inside functions included.
+"""The import graph: no cycle in the tap or in the simulator (imports inside functions
+included), and a simulator that stands on the standard library alone.
 
 A cycle that only works because one side imports inside a function (or late in a module) breaks
 as soon as someone moves that import to the top, and it hides which module depends on which.
@@ -9,6 +10,7 @@ sits, except under `if TYPE_CHECKING:` (never executed).
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +182,15 @@ def test_an_import_under_type_checking_is_not_a_cycle(tmp_path):
     assert graph["pkg.a"] == {"pkg.b"}
     assert graph["pkg.b"] == set()
     assert find_cycles(graph) == []
+
+
+def test_the_simulator_imports_only_the_standard_library_and_itself():
+    modules = module_files(ROOT, ("pinterest_simulator",))
+    outside = set()
+    for path in modules.values():
+        for node in _run_time_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.level:
+                continue
+            outside |= {n.split(".")[0] for n in names if n} - set(sys.stdlib_module_names)
+    assert outside == set()
