@@ -19,11 +19,11 @@ from functools import partial
 import pytest
 from singer_sdk.exceptions import RetriableAPIError
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
 from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
 from tap_pinterest_ads.streams import reports as report_streams
 from tap_pinterest_ads.streams.report_feed import AccountFeed
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,
