@@ -15,10 +15,10 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.shapes import DELIVERY as DELIVERY_SHAPE
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
-from tests.simulator import Dataset, Simulator
 
 DELIVERY = "pin_promotion_delivery"
 ENTITY_STREAMS = ("ad_accounts", "campaigns", "ad_groups", "pin_promotions")

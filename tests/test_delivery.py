@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.shapes import DELIVERY
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.openapi_contract import validate_request
-from tests.simulator import Dataset, Simulator
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=200)  # two report windows: 186 days + 15 days

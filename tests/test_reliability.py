@@ -18,10 +18,10 @@ from functools import partial
 import pytest
 from singer_sdk.exceptions import RetriableAPIError
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,

@@ -13,11 +13,11 @@ from functools import partial
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
     config_for,

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tests.postgres import PostgresServer, running_postgres
-from tests.simulator import Dataset, Simulator
 
 REPO = Path(__file__).resolve().parents[2]
 MELTANO = REPO / ".venv-meltano" / "bin" / "meltano"

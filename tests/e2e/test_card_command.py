@@ -20,14 +20,14 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from pinterest_simulator import Dataset
+from pinterest_simulator import lookups as sim_lookups
 from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tap_pinterest_ads.warehouse_names import RESERVED_NAMES
 from tests.e2e.conftest import DUCKDB_PYTHON, SCHEMA, MeltanoRunner
 from tests.postgres import PostgresServer
-from tests.simulator import Dataset
-from tests.simulator import lookups as sim_lookups
 from tests.test_warehouse_names import TARGET_COLUMNS
 
 pytestmark = pytest.mark.e2e

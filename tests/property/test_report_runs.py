@@ -13,12 +13,12 @@ from functools import partial
 import pytest
 from hypothesis import event, example, given
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
 from tests.property.documents import Document, documents, expected_record, render_csv
 from tests.property.test_report_documents import by_key, projected
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import DELIVERY, config_for, today
 
 TODAY = today()

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import DELIVERY, config_for, delivery_facts, expected_delivery, today
 
 TODAY = today()

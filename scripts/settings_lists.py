@@ -1,12 +1,10 @@
-"""Regenerate every list of the tap's settings from `tap-pinterest-ads --about --format=json`.
+"""Every list of the tap's settings, written from `tap-pinterest-ads --about --format=json`.
 
 The settings are declared once, in tap_pinterest_ads/config_schema.py. Three files list them
-again for their readers: the README's settings table, the extractor's `settings:` in
-meltano.yml and the Meltano Hub definition (meltano-hub/extractors/tap-pinterest-ads.yml).
-Each list sits between two marker lines and is rewritten here; tests/test_readme.py fails when
-one of them is not what this script writes. After adding or changing a setting, run
-
-    .venv/bin/python scripts/update_readme_settings.py
+again for their readers: the settings table of docs/settings.md, the extractor's `settings:` in
+meltano.yml and the Meltano Hub definition (meltano-hub/extractors/tap-pinterest-ads.yml). Each
+list sits between two marker lines; scripts/update_docs.py rewrites them and tests/test_readme.py
+fails when one is not what these functions write.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+SETTINGS_DOC = ROOT / "docs" / "settings.md"
 MELTANO_YML = ROOT / "meltano.yml"
 HUB_DEFINITION = ROOT / "meltano-hub" / "extractors" / "tap-pinterest-ads.yml"
 BEGIN, END = "<!-- settings:begin -->", "<!-- settings:end -->"
@@ -116,10 +114,10 @@ def meltano_settings(properties: dict[str, dict], indent: str) -> str:
     return "\n".join(indent + line for line in lines)
 
 
-def render(readme: str, properties: dict[str, dict] | None = None) -> str:
-    """The README with its settings table regenerated."""
+def render_settings(doc: str, properties: dict[str, dict] | None = None) -> str:
+    """docs/settings.md with its settings table regenerated."""
     block = f"{BEGIN}\n{settings_table(properties or about_settings())}\n{END}"
-    return re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, readme, flags=re.S)
+    return re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
 
 
 def render_yaml(text: str, properties: dict[str, dict] | None = None) -> str:
@@ -142,14 +140,3 @@ def render_yaml(text: str, properties: dict[str, dict] | None = None) -> str:
         ]
     )
     return text[: match.start()] + block + text[match.end() :]
-
-
-def main() -> None:
-    properties = about_settings()
-    README.write_text(render(README.read_text(encoding="utf-8"), properties), encoding="utf-8")
-    for path in (MELTANO_YML, HUB_DEFINITION):
-        path.write_text(render_yaml(path.read_text(encoding="utf-8"), properties), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()
