@@ -585,7 +585,7 @@ def test_cli_prints_url_and_stops_on_sigterm(tmp_path):
             "--ready-file",
             str(ready),
         ],
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.PIPE,
         text=True,
     )

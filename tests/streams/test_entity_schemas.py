@@ -6,17 +6,15 @@ import datetime as dt
 import json
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
 
+from tests.mock_api import FIXTURES
 from tests.openapi_contract import resolved_component
 from tests.schema_walk import types_of, walk
-from tests.test_lookup_schemas import API_OBJECT_STREAMS, LOOKUP_ENTITIES, LOOKUP_TABLES
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.streams.test_lookup_schemas import API_OBJECT_STREAMS, LOOKUP_ENTITIES, LOOKUP_TABLES
 
 STREAMS = ("ad_accounts", "campaigns", "ad_groups", "pin_promotions")
 STREAM_FIXTURES = {
@@ -55,7 +53,7 @@ def test_schema_files_and_api_object_streams_cover_the_same_streams() -> None:
         for p in resources.files("tap_pinterest_ads.schemas").iterdir()
         if p.name.endswith(".json")
     }
-    # The other streams' schemas are checked by tests/test_lookup_schemas.py.
+    # The other streams' schemas are checked by tests/streams/test_lookup_schemas.py.
     assert files == set(STREAMS) | set(LOOKUP_ENTITIES) | set(LOOKUP_TABLES)
     assert set(API_OBJECT_STREAMS) == set(STREAMS) | set(LOOKUP_ENTITIES)
 

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from jsonschema import Draft7Validator
 
 from scripts.generate_lookup_schemas import Spec, stream_schema
 from tap_pinterest_ads.streams import STREAM_TYPES
+from tests.mock_api import FIXTURES
 from tests.openapi_contract import load_spec, resolved_component
 from tests.schema_walk import types_of, walk
 
@@ -34,7 +34,7 @@ ADDED = {
     "conversion_tags": {"last_fired_time"},
     "pins": {"ad_account_id", "media_type", "image_url", "video_url"},
 }
-LOOKUPS = Path(__file__).parent / "fixtures" / "lookups"
+LOOKUPS = FIXTURES / "lookups"
 FIXTURES = {
     "keywords": ("keywords.json",),
     "audiences": ("audiences_page1.json", "audiences_page2.json"),

@@ -17,7 +17,7 @@ from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, ACCOUNTS, API
 from tests.mock_streams import LOOKUPS, TARGETING_OPTION_TYPES, lookup
 from tests.openapi_contract import validate_component, validate_history, validate_response
-from tests.test_breakdowns import records, run_tap
+from tests.streams.test_breakdowns import records, run_tap
 
 STREAMS = (
     "keywords", "audiences", "customer_lists", "conversion_tags", "pins",

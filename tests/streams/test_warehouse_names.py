@@ -23,7 +23,7 @@ from tap_pinterest_ads.streams.report_base import ReportStream
 from tap_pinterest_ads.tap import TapPinterestAds
 from tap_pinterest_ads.warehouse_names import rename_schema
 from tests import mock_api
-from tests.test_breakdowns import records, run_tap
+from tests.streams.test_breakdowns import records, run_tap
 
 TARGET_COLUMNS = frozenset(
     {

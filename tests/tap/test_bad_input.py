@@ -1,6 +1,6 @@
 """Bad input stops the console script with one clear ERROR line, a non-zero exit and no traceback.
 
-Complements tests/test_cli.py (advertiser ids, start_date, lookback_days, missing credentials,
+Complements tests/tap/test_cli.py (advertiser ids, start_date, lookback_days, missing credentials,
 a fake API's 401/400/403): here the report columns and on_account_error settings, and the
 credential and access failures as the simulator produces them.
 """

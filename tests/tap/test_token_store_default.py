@@ -22,7 +22,7 @@ from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.tap_runner import error_lines, tap_env
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 PROJECT_ROOT = "${MELTANO_PROJECT_ROOT}/"
 NO_STORE_WARNING = "Pinterest rotated the refresh token; set token_store_path"
