@@ -1,5 +1,5 @@
-"""The import graph: no cycle in the tap, the simulator, the benchmarks, the scripts or the tests (imports
-inside functions included), and a simulator that stands on the standard library alone.
+"""The import graph: no cycle in the tap, the simulator, the benchmarks, the scripts or the tests
+(imports inside functions included), and a simulator that stands on the standard library alone.
 
 A cycle that only works because one side imports inside a function (or late in a module) breaks
 as soon as someone moves that import to the top, and it hides which module depends on which.

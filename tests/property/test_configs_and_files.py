@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.cli_runner import Outcome, run_main, write_json
-from tests.tap_runner import today
+from tests.tap_runner import (
+    today,
+)
 
 # capfd and the module's simulator are shared by every example on purpose: each run reads
 # its own output (run_main drains capfd first), and the simulator keeps accepting the first

@@ -16,10 +16,14 @@ from hypothesis import event, example, given
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
 from tests.property.documents import Document, documents, expected_record, render_csv
 from tests.property.test_report_documents import by_key, projected
-from tests.tap_runner import DELIVERY, config_for, today
+from tests.tap_runner import (
+    DELIVERY,
+    config_for,
+    run,
+    today,
+)
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=5)  # one report window: START..TODAY

@@ -19,8 +19,14 @@ from hypothesis import strategies as st
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
-from tests.tap_runner import DELIVERY, config_for, delivery_facts, expected_delivery, today
+from tests.tap_runner import (
+    DELIVERY,
+    config_for,
+    delivery_facts,
+    expected_delivery,
+    run,
+    today,
+)
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=20)

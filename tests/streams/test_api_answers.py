@@ -17,6 +17,10 @@ import requests
 
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import explain
+from tests.cli_runner import (
+    run_tap,
+    start_tap,
+)
 from tests.tap_runner import (
     ENTITY_STREAMS,
     config_for,
@@ -25,33 +29,13 @@ from tests.tap_runner import (
     expected_entity_ids,
     parse_messages,
     records,
-    run_tap,
-    start_tap,
     sync,
     today,
 )
 
 START = today() - dt.timedelta(days=5)
 DAILY_QUOTA_RESET = {"X-RateLimit-Reset": "67150"}
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=2,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=1,
-        days=10,
-        seed=31,
-        today=today(),
-    )
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset) as simulator:
-        yield simulator
+DATASET = {"campaigns_per_account": 2, "ads_per_ad_group": 1, "seed": 31}
 
 
 @pytest.fixture
@@ -79,28 +63,26 @@ def assert_entities_complete(messages: list[dict], dataset: Dataset) -> None:
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_a_passing_5xx_with_a_daily_quota_reset_header_backs_off_and_the_run_completes(
-    sim, dataset, capsys, retries, status
+    sim, dataset, retries, status
 ):
     sim.faults.http_error(r"/campaigns$", status, headers=DAILY_QUOTA_RESET)
 
-    assert_entities_complete(sync(capsys, config_for(sim, START), ENTITY_STREAMS), dataset)
+    assert_entities_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset)
 
     (line,) = retries()
     assert f"/campaigns after HTTP {status} (code 1000): waiting 1.0 s (attempt 2 of 8)" in line
 
 
-def test_a_5xx_asking_for_longer_than_the_cap_backs_off_instead_of_failing(
-    sim, dataset, capsys, retries
-):
+def test_a_5xx_asking_for_longer_than_the_cap_backs_off_instead_of_failing(sim, dataset, retries):
     sim.faults.http_error(r"/ad_groups$", 503, headers={"Retry-After": "5000"})
 
-    assert_entities_complete(sync(capsys, config_for(sim, START), ENTITY_STREAMS), dataset)
+    assert_entities_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset)
 
     (line,) = retries()
     assert "/ad_groups after HTTP 503 (code 1000): waiting 1.0 s" in line
 
 
-def test_the_bodys_retry_after_wins_over_the_rate_limit_headers(sim, dataset, capsys, retries):
+def test_the_bodys_retry_after_wins_over_the_rate_limit_headers(sim, dataset, retries):
     sim.faults.http_error(
         r"/campaigns$",
         429,
@@ -108,7 +90,7 @@ def test_the_bodys_retry_after_wins_over_the_rate_limit_headers(sim, dataset, ca
         body={"code": 8, "message": "Rate limit exceeded. Retry after 0 seconds"},
     )
 
-    assert_entities_complete(sync(capsys, config_for(sim, START), ENTITY_STREAMS), dataset)
+    assert_entities_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset)
 
     (line,) = retries()
     assert "/campaigns after HTTP 429 (code 8): waiting 0.0 s (attempt 2 of 8)" in line

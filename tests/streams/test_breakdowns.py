@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 from collections import Counter, defaultdict
 from decimal import Decimal
@@ -22,6 +20,7 @@ from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, API, DOWNLOAD
 from tests.openapi_contract import validate_history, validate_request
+from tests.tap_runner import records, run, sync
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=9)
@@ -38,6 +37,7 @@ TARGETING = {
     "pin_promotion_targeting_delivery": "PIN_PROMOTION_TARGETING",
     "campaign_targeting_delivery": "CAMPAIGN_TARGETING",
 }
+DATASET = {"campaigns_per_account": 2, "days": 40, "seed": 5, "today": TODAY}
 STREAMS = (
     *LEVELS, *TARGETING, "pin_promotion_delivery_hourly", "pin_promotion_conversions",
 )  # fmt: skip
@@ -49,28 +49,6 @@ ID_FIELDS = {
     "TARGETING_TYPE": "targeting_type",
     "TARGETING_VALUE": "targeting_value",
 }
-
-
-def run_tap(config: dict, streams: tuple[str, ...], state: dict | None = None) -> list[dict]:
-    """Sync `streams`; the Singer messages written, numbers as Decimals."""
-    catalog = mock_api.catalog_selecting(config, streams)
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    with contextlib.redirect_stdout(out):
-        try:
-            TapPinterestAds(config=config, catalog=catalog, state=state).sync_all()
-        finally:
-            out.flush()
-            written = out.buffer.getvalue().decode()  # type: ignore[attr-defined]
-            run_tap.last = written  # type: ignore[attr-defined]
-    return parse(written)
-
-
-def parse(text: str) -> list[dict]:
-    return [json.loads(line, parse_float=Decimal) for line in text.splitlines() if line]
-
-
-def records(messages: list[dict], stream: str) -> list[dict]:
-    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
 
 
 def bookmarks(messages: list[dict], stream: str) -> dict[str, str | None]:
@@ -108,19 +86,6 @@ def by_key(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=2,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=2,
-        days=40,
-        seed=5,
-        today=TODAY,
-    )
-
-
-@pytest.fixture(scope="module")
 def synced(dataset):
     """One run of every report stream; (tap, messages, report request bodies)."""
     with Simulator(dataset=dataset) as sim:
@@ -131,7 +96,7 @@ def synced(dataset):
             "refresh_token": "fake-refresh-0",
             "start_date": START.isoformat(),
         }
-        messages = run_tap(config, STREAMS)
+        messages = sync(config, STREAMS)
         creates = sim.requests.filter("POST", r"/reports$")
         for request in creates:
             validate_request("POST", f"{sim.root_url}{request.path}", request.headers, request.body)
@@ -264,14 +229,8 @@ def test_conversions_by_event_and_attribution_are_exact(synced, dataset) -> None
 # The mocked API ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(requests_mock):
-    mock_api.register(requests_mock)
-    return requests_mock
-
-
 def test_every_mocked_report_request_matches_the_spec(api) -> None:
-    messages = run_tap(mock_api.CONFIG, STREAMS)
+    messages = sync(mock_api.CONFIG, STREAMS)
 
     templates = set(validate_history(api))
     assert templates == {
@@ -304,11 +263,12 @@ def test_a_window_is_bookmarked_only_once_its_last_targeting_batch_is_read(api) 
     api.get(f"{DOWNLOAD}/fake-report-t2/metrics_report.txt", json=download)
     config = {**mock_api.CONFIG, "advertiser_ids": ACCOUNT_WITH_ENTITIES}
 
+    outcome = run(config, ("pin_promotion_targeting_delivery",))
+
     # ReportError, or the same failure named after its account (on_account_error=fail).
     with pytest.raises((ReportError, TapError), match="could not be downloaded"):
-        run_tap(config, ("pin_promotion_targeting_delivery",))
-
-    messages = parse(run_tap.last)  # type: ignore[attr-defined]
+        outcome.raise_error()
+    messages = outcome.messages
     assert [len(b["targeting_types"]) for b in created] == [5, 4]
     # The first batch was read (a STATE would follow a covered window); today is never
     # bookmarked, since the window's second batch was not.

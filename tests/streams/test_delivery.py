@@ -6,36 +6,16 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-import pytest
-
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Simulator
 from tap_pinterest_ads.reports.shapes import DELIVERY
-from tap_pinterest_ads.tap import TapPinterestAds
-from tests import mock_api
+from tests import tap_runner
 from tests.openapi_contract import validate_request
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=200)  # two report windows: 186 days + 15 days
 MICRO = Decimal(1_000_000)
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=2,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=2,
-        days=260,
-        seed=3,
-        today=TODAY,
-    )
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset, report_delay_seconds=0.2) as simulator:
-        yield simulator
+DATASET = {"campaigns_per_account": 2, "days": 260, "seed": 3, "today": TODAY}
+SIMULATOR = {"report_delay_seconds": 0.2}
 
 
 def config_for(sim: Simulator, **extra) -> dict:
@@ -49,11 +29,8 @@ def config_for(sim: Simulator, **extra) -> dict:
     }
 
 
-def sync(capsys, config: dict, state: dict | None = None) -> list[dict]:
-    catalog = mock_api.catalog_selecting(config, ("pin_promotion_delivery",))
-    TapPinterestAds(config=config, catalog=catalog, state=state).sync_all()
-    out = capsys.readouterr().out
-    return [json.loads(line, parse_float=Decimal) for line in out.splitlines() if line]
+def sync(config: dict, state: dict | None = None) -> list[dict]:
+    return tap_runner.sync(config, ("pin_promotion_delivery",), state)
 
 
 def records(messages: list[dict]) -> list[dict]:
@@ -117,8 +94,8 @@ def comparable(record: dict) -> dict:
     }
 
 
-def test_several_accounts_over_two_windows_give_exact_rows(sim, dataset, capsys):
-    got = records(sync(capsys, config_for(sim)))
+def test_several_accounts_over_two_windows_give_exact_rows(sim, dataset):
+    got = records(sync(config_for(sim)))
 
     columns = list(DELIVERY.requested_columns())
     expected = [
@@ -134,8 +111,8 @@ def test_several_accounts_over_two_windows_give_exact_rows(sim, dataset, capsys)
         assert comparable({k: have[k] for k in want}) == comparable(want)
 
 
-def test_each_account_is_read_in_windows_of_at_most_186_days(sim, dataset, capsys):
-    sync(capsys, config_for(sim))
+def test_each_account_is_read_in_windows_of_at_most_186_days(sim, dataset):
+    sync(config_for(sim))
 
     windows = sorted((b["start_date"], b["end_date"]) for b in report_bodies(sim))
     first_end = START + dt.timedelta(days=185)
@@ -145,8 +122,8 @@ def test_each_account_is_read_in_windows_of_at_most_186_days(sim, dataset, capsy
     )
 
 
-def test_every_report_is_created_before_the_first_poll(sim, capsys):
-    sync(capsys, config_for(sim))
+def test_every_report_is_created_before_the_first_poll(sim):
+    sync(config_for(sim))
 
     calls = [(r.method, r.path) for r in sim.requests if r.path.endswith("/reports")]
     creates = [i for i, (method, _) in enumerate(calls) if method == "POST"]
@@ -155,9 +132,8 @@ def test_every_report_is_created_before_the_first_poll(sim, capsys):
     assert max(creates) < min(polls)
 
 
-def test_report_requests_match_the_official_spec_and_carry_the_attribution(sim, capsys):
+def test_report_requests_match_the_official_spec_and_carry_the_attribution(sim):
     messages = sync(
-        capsys,
         config_for(
             sim,
             click_window_days=60,
@@ -186,8 +162,8 @@ def test_report_requests_match_the_official_spec_and_carry_the_attribution(sim, 
     assert row["conversion_report_time"] == "TIME_OF_CONVERSION"
 
 
-def test_the_report_download_carries_no_authorization_header(sim, capsys):
-    sync(capsys, config_for(sim))
+def test_the_report_download_carries_no_authorization_header(sim):
+    sync(config_for(sim))
 
     downloads = [r for r in sim.requests if r.path.startswith("/_files/")]
     assert len(downloads) == 4
@@ -196,8 +172,8 @@ def test_the_report_download_carries_no_authorization_header(sim, capsys):
     assert all(r.headers.get("Authorization", "").startswith("Bearer ") for r in api_calls)
 
 
-def test_the_bookmark_is_the_last_day_covered_per_account(sim, dataset, capsys):
-    state = final_state(sync(capsys, config_for(sim)))
+def test_the_bookmark_is_the_last_day_covered_per_account(sim, dataset):
+    state = final_state(sync(config_for(sim)))
 
     partitions = state["bookmarks"]["pin_promotion_delivery"]["partitions"]
     assert sorted(
@@ -206,7 +182,7 @@ def test_the_bookmark_is_the_last_day_covered_per_account(sim, dataset, capsys):
     assert all("progress_markers" not in p for p in partitions)
 
 
-def test_a_second_run_rereads_exactly_the_lookback_window(sim, dataset, capsys):
+def test_a_second_run_rereads_exactly_the_lookback_window(sim, dataset):
     bookmark = TODAY - dt.timedelta(days=10)
     state = {
         "bookmarks": {
@@ -222,7 +198,7 @@ def test_a_second_run_rereads_exactly_the_lookback_window(sim, dataset, capsys):
             }
         }
     }
-    got = records(sync(capsys, config_for(sim, lookback_days=5), state=state))
+    got = records(sync(config_for(sim, lookback_days=5), state=state))
 
     rerun_start = bookmark - dt.timedelta(days=5)
     assert {(b["start_date"], b["end_date"]) for b in report_bodies(sim)} == {
@@ -236,10 +212,9 @@ def test_a_second_run_rereads_exactly_the_lookback_window(sim, dataset, capsys):
     assert len(got) == expected
 
 
-def test_report_columns_pass_through_as_lower_case_fields(sim, dataset, capsys):
+def test_report_columns_pass_through_as_lower_case_fields(sim, dataset):
     got = records(
         sync(
-            capsys,
             config_for(
                 sim,
                 report_columns=["TOTAL_WEB_SESSIONS"],

@@ -8,7 +8,6 @@ Each test runs a whole sync in-process, reads the Singer messages the tap wrote 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
 from decimal import Decimal
@@ -18,10 +17,10 @@ import pytest
 from singer_sdk.exceptions import FatalAPIError
 
 from tap_pinterest_ads.errors import AccountAccessError, AuthError, RateLimitError
-from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, ACCOUNTS, API, fixture
 from tests.openapi_contract import validate_history
+from tests.tap_runner import run, sync
 
 ALL_STATUSES = ["ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT"]
 ENTITY_PATHS = ("campaigns", "ad_groups", "ads")
@@ -37,17 +36,9 @@ FORBIDDEN = {"code": 29, "message": "You are not permitted to access that resour
 # Helpers ------------------------------------------------------------------------------
 
 
-def run_sync(capsys, **config) -> list[dict]:
+def run_sync(**config) -> list[dict]:
     """Sync the entity streams with the mock config (plus `config`); the messages written."""
-    config = {**mock_api.CONFIG, **config}
-    TapPinterestAds(config=config, catalog=mock_api.catalog_selecting(config, STREAMS)).sync_all()
-    return written(capsys)
-
-
-def written(capsys) -> list[dict]:
-    """The Singer messages on stdout so far, numbers as exact Decimals."""
-    out = capsys.readouterr().out
-    return [json.loads(line, parse_float=Decimal) for line in out.splitlines() if line.strip()]
+    return sync({**mock_api.CONFIG, **config}, STREAMS)
 
 
 def records(messages: list[dict], stream: str) -> list[dict]:
@@ -90,13 +81,6 @@ def fixture_items(*names: str) -> list[dict]:
 
 
 @pytest.fixture
-def api(requests_mock):
-    """The mocked Pinterest API of tests/mock_api.py (tests may override routes after it)."""
-    mock_api.register(requests_mock)
-    return requests_mock
-
-
-@pytest.fixture
 def retry_log(caplog):
     """The tap's "Retrying …" log lines."""
     caplog.set_level(logging.INFO)
@@ -106,8 +90,8 @@ def retry_log(caplog):
 # Paging, filters, contract -------------------------------------------------------------
 
 
-def test_ad_accounts_are_read_over_two_pages_with_the_bookmark(api, capsys):
-    messages = run_sync(capsys)
+def test_ad_accounts_are_read_over_two_pages_with_the_bookmark(api):
+    messages = run_sync()
 
     assert [r["id"] for r in records(messages, "ad_accounts")] == list(ACCOUNTS)
     first, second = calls(api, "GET", "/ad_accounts")  # bookmark null on page 2: stop
@@ -115,8 +99,8 @@ def test_ad_accounts_are_read_over_two_pages_with_the_bookmark(api, capsys):
     assert query_of(second)["bookmark"] == [fixture("ad_accounts_page1.json")["bookmark"]]
 
 
-def test_campaigns_are_read_over_two_pages_with_the_bookmark(api, capsys):
-    messages = run_sync(capsys)
+def test_campaigns_are_read_over_two_pages_with_the_bookmark(api):
+    messages = run_sync()
 
     expected = [c["id"] for c in fixture_items("campaigns_page1.json", "campaigns_page2.json")]
     assert [r["id"] for r in records(messages, "campaigns")] == expected
@@ -125,8 +109,8 @@ def test_campaigns_are_read_over_two_pages_with_the_bookmark(api, capsys):
     assert query_of(second)["bookmark"] == [fixture("campaigns_page1.json")["bookmark"]]
 
 
-def test_every_list_request_asks_for_250_items(api, capsys):
-    run_sync(capsys)
+def test_every_list_request_asks_for_250_items(api):
+    run_sync()
 
     lists = [e for e in api.request_history if e.method == "GET"]
     # 2 account pages + 3 accounts × 3 entity lists + 1 second campaigns page
@@ -134,8 +118,8 @@ def test_every_list_request_asks_for_250_items(api, capsys):
     assert all(query_of(e)["page_size"] == ["250"] for e in lists)
 
 
-def test_entity_lists_ask_for_every_status(api, capsys):
-    run_sync(capsys)
+def test_entity_lists_ask_for_every_status(api):
+    run_sync()
 
     entity_requests = [e for e in api.request_history if path_of(e).endswith(ENTITY_PATHS)]
     assert {path_of(e).rsplit("/", 1)[1] for e in entity_requests} == set(ENTITY_PATHS)
@@ -143,8 +127,8 @@ def test_entity_lists_ask_for_every_status(api, capsys):
         assert query_of(entry)["entity_statuses"] == ALL_STATUSES, entry.url
 
 
-def test_every_request_matches_the_official_spec(api, capsys):
-    run_sync(capsys)
+def test_every_request_matches_the_official_spec(api):
+    run_sync()
 
     templates = validate_history(api)
     assert set(templates) == {
@@ -156,8 +140,8 @@ def test_every_request_matches_the_official_spec(api, capsys):
     }
 
 
-def test_one_token_request_serves_the_whole_run(api, capsys):
-    messages = run_sync(capsys)
+def test_one_token_request_serves_the_whole_run(api):
+    messages = run_sync()
 
     assert {m["stream"] for m in messages if m["type"] == "RECORD"} == set(STREAMS)
     assert len(token_requests(api)) == 1
@@ -168,8 +152,8 @@ def test_one_token_request_serves_the_whole_run(api, capsys):
 # Conversions --------------------------------------------------------------------------
 
 
-def test_ids_are_strings_and_every_child_row_names_its_ad_account(api, capsys):
-    messages = run_sync(capsys)
+def test_ids_are_strings_and_every_child_row_names_its_ad_account(api):
+    messages = run_sync()
 
     for stream in STREAMS:
         rows = records(messages, stream)
@@ -179,21 +163,21 @@ def test_ids_are_strings_and_every_child_row_names_its_ad_account(api, capsys):
         assert {r["ad_account_id"] for r in records(messages, stream)} == {ACCOUNT_WITH_ENTITIES}
 
 
-def test_a_row_without_ad_account_id_gets_the_one_it_was_listed_under(api, capsys):
+def test_a_row_without_ad_account_id_gets_the_one_it_was_listed_under(api):
     ads = fixture("ads.json")
     for item in ads["items"]:
         del item["ad_account_id"]
     api.get(f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}/ads", json=ads)
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     assert [r["ad_account_id"] for r in records(messages, "pin_promotions")] == [
         ACCOUNT_WITH_ENTITIES
     ] * 3
 
 
-def test_epoch_seconds_become_iso_date_times_in_utc(api, capsys):
-    messages = run_sync(capsys)
+def test_epoch_seconds_become_iso_date_times_in_utc(api):
+    messages = run_sync()
 
     raw = {
         "ad_accounts": fixture_items("ad_accounts_page1.json", "ad_accounts_page2.json"),
@@ -218,8 +202,8 @@ def test_epoch_seconds_become_iso_date_times_in_utc(api, capsys):
     assert by_id(messages, "ad_accounts")["549000000103"]["created_time"] is None
 
 
-def test_campaign_spend_caps_keep_the_micros_and_get_exact_amounts(api, capsys):
-    messages = run_sync(capsys)
+def test_campaign_spend_caps_keep_the_micros_and_get_exact_amounts(api):
+    messages = run_sync()
 
     rows = by_id(messages, "campaigns")
     for item in fixture_items("campaigns_page1.json", "campaigns_page2.json"):
@@ -234,21 +218,21 @@ def test_campaign_spend_caps_keep_the_micros_and_get_exact_amounts(api, capsys):
     assert rows["626000000202"]["daily_spend_cap_amount"] is None
 
 
-def test_amounts_stay_exact_beyond_float_precision(api, capsys):
+def test_amounts_stay_exact_beyond_float_precision(api):
     # 2**53 + 1 micro: a float division would print 9007199254.740992.
     page2 = fixture("campaigns_page2.json")
     page2["items"][0]["daily_spend_cap"] = 9_007_199_254_740_993
     api.get(CAMPAIGNS_PAGE2_URL, json=page2)
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     row = by_id(messages, "campaigns")[page2["items"][0]["id"]]
     assert row["daily_spend_cap"] == 9_007_199_254_740_993
     assert row["daily_spend_cap_amount"] == Decimal("9007199254.740993")
 
 
-def test_ad_group_budget_and_bid_get_exact_amounts(api, capsys):
-    messages = run_sync(capsys)
+def test_ad_group_budget_and_bid_get_exact_amounts(api):
+    messages = run_sync()
 
     rows = by_id(messages, "ad_groups")
     assert {i: (r["budget_amount"], r["bid_amount"]) for i, r in rows.items()} == {
@@ -264,7 +248,7 @@ def test_ad_group_budget_and_bid_get_exact_amounts(api, capsys):
         assert row["bid_amount"] == micro(item["bid_in_micro_currency"])
 
 
-def test_ad_accounts_carry_their_documented_fields(api, capsys):
+def test_ad_accounts_carry_their_documented_fields(api):
     fields = (
         "id",
         "name",
@@ -275,7 +259,7 @@ def test_ad_accounts_carry_their_documented_fields(api, capsys):
         "created_time",
         "updated_time",
     )
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     schema = next(m for m in messages if m["type"] == "SCHEMA" and m["stream"] == "ad_accounts")
     assert set(fields) <= set(schema["schema"]["properties"])
@@ -294,8 +278,8 @@ def test_ad_accounts_carry_their_documented_fields(api, capsys):
 # ACTIVATE_VERSION ---------------------------------------------------------------------
 
 
-def test_full_table_streams_activate_a_version_by_default_after_their_last_record(api, capsys):
-    messages = run_sync(capsys)
+def test_full_table_streams_activate_a_version_by_default_after_their_last_record(api):
+    messages = run_sync()
 
     for stream in STREAMS:
         own = [m for m in messages if m.get("stream") == stream]
@@ -311,8 +295,8 @@ def test_full_table_streams_activate_a_version_by_default_after_their_last_recor
         assert {m.get("version") for m in own if m["type"] == "RECORD"} == versions, stream
 
 
-def test_activate_version_can_be_turned_off(api, capsys):
-    messages = run_sync(capsys, emit_activate_version_messages=False)
+def test_activate_version_can_be_turned_off(api):
+    messages = run_sync(emit_activate_version_messages=False)
 
     assert [m for m in messages if m["type"] == "ACTIVATE_VERSION"] == []
     assert len([m for m in messages if m["type"] == "RECORD"]) == 14
@@ -320,7 +304,7 @@ def test_activate_version_can_be_turned_off(api, capsys):
 
 
 @pytest.mark.parametrize("failure", ["token endpoint 401", "configured account 403"])
-def test_a_run_that_fails_before_reading_any_account_activates_no_version(api, capsys, failure):
+def test_a_run_that_fails_before_reading_any_account_activates_no_version(api, failure):
     if failure == "token endpoint 401":
         api.post(
             f"{API}/oauth/token",
@@ -330,10 +314,11 @@ def test_a_run_that_fails_before_reading_any_account_activates_no_version(api, c
     else:
         api.get(f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}", status_code=403, json=FORBIDDEN)
 
-    with pytest.raises((AuthError, AccountAccessError)):
-        run_sync(capsys, advertiser_ids=ACCOUNT_WITH_ENTITIES)
+    outcome = run({**mock_api.CONFIG, "advertiser_ids": ACCOUNT_WITH_ENTITIES}, STREAMS)
 
-    messages = written(capsys)
+    with pytest.raises((AuthError, AccountAccessError)):
+        outcome.raise_error()
+    messages = outcome.messages
     assert [m for m in messages if m["type"] == "RECORD"] == []
     assert [m for m in messages if m["type"] == "ACTIVATE_VERSION"] == []
 
@@ -341,8 +326,8 @@ def test_a_run_that_fails_before_reading_any_account_activates_no_version(api, c
 # Configured accounts ------------------------------------------------------------------
 
 
-def test_configured_advertiser_ids_are_fetched_one_by_one(api, capsys):
-    messages = run_sync(capsys, advertiser_ids=ACCOUNT_WITH_ENTITIES)
+def test_configured_advertiser_ids_are_fetched_one_by_one(api):
+    messages = run_sync(advertiser_ids=ACCOUNT_WITH_ENTITIES)
 
     assert [r["id"] for r in records(messages, "ad_accounts")] == [ACCOUNT_WITH_ENTITIES]
     assert calls(api, "GET", "/ad_accounts") == []
@@ -358,11 +343,11 @@ def test_configured_advertiser_ids_are_fetched_one_by_one(api, capsys):
     assert "/ad_accounts/{ad_account_id}" in validate_history(api)
 
 
-def test_a_configured_account_we_cannot_read_fails_naming_it(api, capsys):
+def test_a_configured_account_we_cannot_read_fails_naming_it(api):
     api.get(f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}", status_code=403, json=FORBIDDEN)
 
     with pytest.raises(AccountAccessError) as error:
-        run_sync(capsys, advertiser_ids=ACCOUNT_WITH_ENTITIES)
+        run_sync(advertiser_ids=ACCOUNT_WITH_ENTITIES)
 
     assert error.value.ad_account_id == ACCOUNT_WITH_ENTITIES
     assert f"ad account {ACCOUNT_WITH_ENTITIES} is not accessible" in str(error.value)
@@ -386,7 +371,7 @@ ALL_CAMPAIGNS = [c["id"] for c in fixture_items("campaigns_page1.json", "campaig
 CAMPAIGNS_PATH = f"/ad_accounts/{ACCOUNT_WITH_ENTITIES}/campaigns"
 
 
-def test_a_429_with_retry_after_0_is_retried_once_at_once(api, capsys, retry_log):
+def test_a_429_with_retry_after_0_is_retried_once_at_once(api, retry_log):
     campaigns_page2_answers(
         api,
         {
@@ -396,7 +381,7 @@ def test_a_429_with_retry_after_0_is_retried_once_at_once(api, capsys, retry_log
         },
     )
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     assert campaign_ids(messages) == ALL_CAMPAIGNS
     assert len(calls(api, "GET", CAMPAIGNS_PATH)) == 3  # page 1, page 2 (429), page 2
@@ -406,12 +391,12 @@ def test_a_429_with_retry_after_0_is_retried_once_at_once(api, capsys, retry_log
     assert "waiting 0.0 s" in line
 
 
-def test_a_500_is_retried_after_a_short_backoff(api, capsys, retry_log):
+def test_a_500_is_retried_after_a_short_backoff(api, retry_log):
     campaigns_page2_answers(
         api, {"status_code": 500, "json": {"code": 0, "message": "Internal error"}}
     )
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     assert campaign_ids(messages) == ALL_CAMPAIGNS
     assert len(calls(api, "GET", CAMPAIGNS_PATH)) == 3
@@ -420,7 +405,7 @@ def test_a_500_is_retried_after_a_short_backoff(api, capsys, retry_log):
     assert "waiting 1.0 s" in line  # no hint from the server: 2 ** 0 seconds
 
 
-def test_a_401_refreshes_the_token_once_and_retries_with_the_new_one(api, capsys, retry_log):
+def test_a_401_refreshes_the_token_once_and_retries_with_the_new_one(api, retry_log):
     first = fixture("token_refresh.json")
     second = {**first, "access_token": "fake-access-token-2", "refresh_token": "fake-refresh-3"}
     api.post(f"{API}/oauth/token", [{"json": first}, {"json": second}])
@@ -437,7 +422,7 @@ def test_a_401_refreshes_the_token_once_and_retries_with_the_new_one(api, capsys
 
     api.get(f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}/ad_groups", json=ad_groups)
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     assert len(token_requests(api)) == 2
     assert sent == [f"Bearer {first['access_token']}", "Bearer fake-access-token-2"]
@@ -448,9 +433,7 @@ def test_a_401_refreshes_the_token_once_and_retries_with_the_new_one(api, capsys
     assert "waiting 0.0 s" in line
 
 
-def test_a_wait_longer_than_allowed_fails_the_run_without_waiting(
-    api, capsys, retry_log, monkeypatch
-):
+def test_a_wait_longer_than_allowed_fails_the_run_without_waiting(api, retry_log, monkeypatch):
     def sleep(seconds: float) -> None:  # fail instead of hanging if the tap ever waits
         raise AssertionError(f"the tap slept {seconds} s")
 
@@ -465,7 +448,7 @@ def test_a_wait_longer_than_allowed_fails_the_run_without_waiting(
     )
 
     with pytest.raises(RateLimitError) as error:
-        run_sync(capsys)
+        run_sync()
 
     assert "max_rate_limit_wait_seconds=600" in str(error.value)
     assert "99999 s" in str(error.value)
@@ -473,12 +456,12 @@ def test_a_wait_longer_than_allowed_fails_the_run_without_waiting(
     assert retry_log() == []
 
 
-def test_a_400_that_says_retry_after_is_retried(api, capsys, retry_log):
+def test_a_400_that_says_retry_after_is_retried(api, retry_log):
     campaigns_page2_answers(
         api, {"status_code": 400, "json": {"code": 1, "message": "Retry after 0 seconds"}}
     )
 
-    messages = run_sync(capsys)
+    messages = run_sync()
 
     assert campaign_ids(messages) == ALL_CAMPAIGNS
     (line,) = retry_log()
@@ -486,13 +469,13 @@ def test_a_400_that_says_retry_after_is_retried(api, capsys, retry_log):
     assert "waiting 0.0 s" in line
 
 
-def test_a_plain_400_is_fatal(api, capsys, retry_log):
+def test_a_plain_400_is_fatal(api, retry_log):
     campaigns_page2_answers(
         api, {"status_code": 400, "json": {"code": 1, "message": "Invalid parameters."}}
     )
 
     with pytest.raises(FatalAPIError) as error:
-        run_sync(capsys)
+        run_sync()
 
     assert not isinstance(error.value, AccountAccessError)
     assert str(error.value) == (

@@ -12,8 +12,10 @@ import logging
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.listing import MalformedAnswerError
+from tests.cli_runner import (
+    run_tap,
+)
 from tests.tap_runner import (
     ENTITY_STREAMS,
     config_for,
@@ -22,33 +24,20 @@ from tests.tap_runner import (
     expected_entity_ids,
     parse_messages,
     records,
-    run_tap,
+    run,
     sync,
     today,
-    written,
 )
 
 START = today() - dt.timedelta(days=5)
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=3,
-        campaigns_per_account=5,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=1,
-        days=10,
-        seed=23,
-        today=today(),
-    )
+DATASET = {"accounts": 3, "campaigns_per_account": 5, "ads_per_ad_group": 1, "seed": 23}
 
 
 @pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset) as simulator:
-        simulator.max_page_size = 2
-        yield simulator
+def sim(sim):
+    """Pages of two items: every listing of the dataset takes several pages."""
+    sim.max_page_size = 2
+    return sim
 
 
 def activations(messages: list[dict], stream: str) -> list[dict]:
@@ -62,8 +51,8 @@ def campaigns_path(account: str) -> str:
 # ACTIVATE_VERSION ---------------------------------------------------------------------
 
 
-def test_activate_version_is_sent_once_after_every_account_listing_was_read(sim, dataset, capsys):
-    messages = sync(capsys, config_for(sim, START), ENTITY_STREAMS)
+def test_activate_version_is_sent_once_after_every_account_listing_was_read(sim, dataset):
+    messages = sync(config_for(sim, START), ENTITY_STREAMS)
 
     for stream in ENTITY_STREAMS:
         kinds = [m["type"] for m in messages if m.get("stream") == stream]
@@ -144,13 +133,13 @@ def test_a_bookmark_already_seen_stops_the_listing_with_one_line(
 
 
 def test_with_skip_a_malformed_page_skips_the_account_and_sends_no_version_for_that_stream(
-    sim, dataset, capsys, caplog
+    sim, dataset, caplog
 ):
     skipped = dataset.account_ids[1]
     sim.faults.listing_page(rf"/ad_accounts/{skipped}/campaigns$", "null_items")
     config = config_for(sim, START, on_account_error="skip")
 
-    messages = sync(capsys, config, ENTITY_STREAMS)
+    messages = sync(config, ENTITY_STREAMS)
 
     others = [a for a in dataset.account_ids if a != skipped]
     assert entity_ids(messages, "campaigns") == expected_entity_ids(dataset, "campaigns", others)
@@ -163,27 +152,28 @@ def test_with_skip_a_malformed_page_skips_the_account_and_sends_no_version_for_t
     )
 
 
-def test_a_malformed_page_of_the_ad_account_list_fails_before_any_stream(sim, capsys):
+def test_a_malformed_page_of_the_ad_account_list_fails_before_any_stream(sim):
     sim.faults.listing_page(r"/v5/ad_accounts$", "item_without_id")
 
-    with pytest.raises(MalformedAnswerError, match=r"GET /v5/ad_accounts answered a malformed"):
-        sync(capsys, config_for(sim, START), ENTITY_STREAMS)
+    outcome = run(config_for(sim, START), ENTITY_STREAMS)
 
-    assert records(written(capsys)) == []
+    with pytest.raises(MalformedAnswerError, match=r"GET /v5/ad_accounts answered a malformed"):
+        outcome.raise_error()
+    assert outcome.records() == []
 
 
 # Text UTF-8 cannot encode -------------------------------------------------------------
 
 
 def test_a_lone_surrogate_is_written_as_a_replacement_character_with_a_warning(
-    sim, dataset, capsys, caplog
+    sim, dataset, caplog
 ):
     caplog.set_level(logging.WARNING)
     sim.faults.listing_page(r"/campaigns$", "lone_surrogate", on_page="first")
     first = dataset.account_ids[0]
     campaign = dataset.entities("campaign", first, statuses=None)[0]
 
-    messages = sync(capsys, config_for(sim, START), ENTITY_STREAMS)
+    messages = sync(config_for(sim, START), ENTITY_STREAMS)
 
     names = {r["id"]: r["name"] for r in records(messages, "campaigns")}
     assert names[campaign["id"]] == campaign["name"] + "\ufffd"

@@ -23,7 +23,7 @@ from tests.mock_api import (
     lookup,
 )
 from tests.openapi_contract import validate_component, validate_history, validate_response
-from tests.streams.test_breakdowns import records, run_tap
+from tests.tap_runner import records, sync
 
 STREAMS = (
     "keywords", "audiences", "customer_lists", "conversion_tags", "pins",
@@ -49,14 +49,8 @@ def paths(api) -> list[str]:
 
 
 @pytest.fixture
-def api(requests_mock):
-    mock_api.register(requests_mock)
-    return requests_mock
-
-
-@pytest.fixture
 def synced(api):
-    return run_tap(mock_api.CONFIG, STREAMS)
+    return sync(mock_api.CONFIG, STREAMS)
 
 
 # The fixtures -----------------------------------------------------------------------------
@@ -181,7 +175,7 @@ def test_pins_are_read_once_each_for_the_ads_that_promote_them(api, synced) -> N
 def test_a_pin_promoted_by_two_accounts_is_read_once(api) -> None:
     api.get(f"{API}/ad_accounts/{ACCOUNTS[1]}/ads", json=mock_api.fixture("ads.json"))
 
-    messages = run_tap(mock_api.CONFIG, ("pins",))
+    messages = sync(mock_api.CONFIG, ("pins",))
 
     pin_calls = [e for e in api.request_history if e.path.startswith("/v5/pins/")]
     assert len(pin_calls) == 2
@@ -191,13 +185,13 @@ def test_a_pin_promoted_by_two_accounts_is_read_once(api) -> None:
     ]
 
 
-def test_a_pin_that_is_gone_is_logged_and_skipped(api, capsys, caplog) -> None:
+def test_a_pin_that_is_gone_is_logged_and_skipped(api, caplog) -> None:
     ads = mock_api.fixture("ads.json")
     ads["items"][2]["is_pin_deleted"] = False  # its pin has no fixture: 404
     api.get(f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}/ads", json=ads)
     caplog.set_level(logging.WARNING)
 
-    messages = run_tap(mock_api.CONFIG, ("pins",))
+    messages = sync(mock_api.CONFIG, ("pins",))
 
     assert [r["id"] for r in records(messages, "pins")] == [
         "813000000000000001", "813000000000000002",
@@ -270,7 +264,7 @@ def simulated():
             "client_secret": "fake-client-secret",
             "refresh_token": "fake-refresh-0",
         }
-        messages = run_tap(config, STREAMS)
+        messages = sync(config, STREAMS)
         yield dataset, messages, list(sim.requests)
 
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
-from functools import partial
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
-from tap_pinterest_ads.reports.job import ReportJob
-from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
+from tests.cli_runner import (
+    run_tap,
+)
 from tests.tap_runner import (
     DELIVERY as DELIVERY_STREAM,
 )
@@ -27,7 +25,7 @@ from tests.tap_runner import (
     expected_delivery,
     parse_messages,
     records,
-    run_tap,
+    run,
     today,
 )
 
@@ -35,23 +33,8 @@ TODAY = today()
 START = TODAY - dt.timedelta(days=20)  # one report window per account
 TARGETING_STREAM = "campaign_targeting_delivery"
 HOURLY_STREAM = "pin_promotion_delivery_hourly"
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(accounts=2, campaigns_per_account=1, ad_groups_per_campaign=1,
-                   ads_per_ad_group=2, days=60, seed=13, today=TODAY)  # fmt: skip
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset) as simulator:
-        yield simulator
-
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.02))
+DATASET = {"days": 60, "seed": 13, "today": TODAY}
+pytestmark = pytest.mark.usefixtures("quick_polls")
 
 
 def facts(outcome) -> set[tuple]:

@@ -11,21 +11,29 @@ import json
 import logging
 import subprocess
 import sys
-from functools import partial
 
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
-from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.reports.shapes import DELIVERY
-from tap_pinterest_ads.streams import report_base
 from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
-from tests.latitude_runner import catalog_for, run
-from tests.tap_runner import DELIVERY as DELIVERY_STREAM
-from tests.tap_runner import config_for, error_lines, tap_env, today
+from tests.cli_runner import (
+    tap_env,
+)
+from tests.tap_runner import (
+    DELIVERY as DELIVERY_STREAM,
+)
+from tests.tap_runner import (
+    catalog_for,
+    config_for,
+    error_lines,
+    run,
+    today,
+)
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=20)
+pytestmark = pytest.mark.usefixtures("quick_polls")
 
 
 @pytest.fixture
@@ -34,11 +42,6 @@ def sim():
                    ads_per_ad_group=1, days=30, seed=31, today=TODAY)  # fmt: skip
     with Simulator(dataset=data) as simulator:
         yield simulator
-
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.02))
 
 
 # History floor --------------------------------------------------------------------------------

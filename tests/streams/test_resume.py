@@ -14,9 +14,10 @@ import signal
 import threading
 from collections.abc import Callable
 
-import pytest
-
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Simulator
+from tests.cli_runner import (
+    start_tap,
+)
 from tests.tap_runner import (
     DELIVERY,
     bookmarks,
@@ -26,7 +27,6 @@ from tests.tap_runner import (
     expected_delivery,
     parse_messages,
     records,
-    start_tap,
     states,
     today,
 )
@@ -34,19 +34,7 @@ from tests.tap_runner import (
 TODAY = today()
 START = TODAY - dt.timedelta(days=300)  # two report windows per account: 186 and 115 days
 LOOKBACK_DAYS = 5
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=1,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=2,
-        days=320,
-        seed=21,
-        today=TODAY,
-    )
+DATASET = {"days": 320, "seed": 21, "today": TODAY}
 
 
 def run(

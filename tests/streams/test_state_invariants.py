@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
 
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError
-from tap_pinterest_ads.reports.job import ReportJob
-from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
+from tests.cli_runner import (
+    run_tap,
+)
 from tests.tap_runner import (
     DELIVERY,
     config_for,
     delivery_facts,
     error_lines,
     expected_delivery,
-    run_tap,
+    run,
     state_with,
     today,
 )
@@ -33,23 +32,8 @@ TODAY = today()
 START = TODAY - dt.timedelta(days=20)
 LOOKBACK = 5
 WHERE = "Stream 'pin_promotion_delivery', ad account"
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(accounts=2, campaigns_per_account=1, ad_groups_per_campaign=1,
-                   ads_per_ad_group=2, days=320, seed=17, today=TODAY)  # fmt: skip
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset) as simulator:
-        yield simulator
-
-
-@pytest.fixture(autouse=True)
-def quick_polls(monkeypatch):
-    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.02))
+DATASET = {"days": 320, "seed": 17, "today": TODAY}
+pytestmark = pytest.mark.usefixtures("quick_polls")
 
 
 def report_starts(sim, account: str) -> list[str]:

@@ -23,7 +23,7 @@ from tap_pinterest_ads.streams.report_base import ReportStream
 from tap_pinterest_ads.tap import TapPinterestAds
 from tap_pinterest_ads.warehouse_names import rename_schema
 from tests import mock_api
-from tests.streams.test_breakdowns import records, run_tap
+from tests.tap_runner import records, sync
 
 TARGET_COLUMNS = frozenset(
     {
@@ -83,7 +83,7 @@ def test_conversion_tags_version_reaches_the_target_as_pinterest_version(request
     tags = mock_api.fixture("lookups/conversion_tags.json")["items"]
     assert all("version" in tag for tag in tags), "the API object has a version"
 
-    messages = run_tap(mock_api.CONFIG, ("conversion_tags",))
+    messages = sync(mock_api.CONFIG, ("conversion_tags",))
 
     schema = next(m for m in messages if m["type"] == "SCHEMA")["schema"]
     assert "pinterest_version" in schema["properties"]

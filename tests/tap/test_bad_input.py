@@ -1,20 +1,20 @@
 """Bad input stops the console script with one clear ERROR line, a non-zero exit and no traceback.
 
-Complements tests/tap/test_cli.py (advertiser ids, start_date, lookback_days, missing credentials,
-a fake API's 401/400/403): here the report columns and on_account_error settings, and the
-credential and access failures as the simulator produces them.
+Complements tests/tap/test_cli.py (advertiser ids, start_date, lookback_days, missing credentials):
+here the report columns and on_account_error settings, and the credential and access failures
+as the simulator produces them (401, 400, 403), none of which shows a secret.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
-import sys
 
-import pytest
-
-from pinterest_simulator import Dataset, Simulator
+from tests.cli_runner import (
+    run_cli,
+    run_tap,
+    write_json,
+)
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,
@@ -23,7 +23,6 @@ from tests.tap_runner import (
     error_lines,
     parse_messages,
     records,
-    run_tap,
     states,
     today,
 )
@@ -35,39 +34,12 @@ CREDENTIALS = {
     "client_secret": "fake-client-secret",
     "refresh_token": "fake-refresh-0",
 }
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=1,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=2,
-        days=10,
-        seed=41,
-        today=today(),
-    )
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset) as simulator:
-        yield simulator
+DATASET = {"seed": 41}
 
 
 def run_console(tmp_path, config: dict) -> subprocess.CompletedProcess:
     """The console script with only --config, as a user first runs it."""
-    path = tmp_path / "config.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "tap_pinterest_ads", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=tmp_path,
-        check=False,
-    )
+    return run_cli(tmp_path, "--config", write_json(tmp_path, "config.json", config))
 
 
 def only_error(result: subprocess.CompletedProcess, *needles: str) -> str:
@@ -77,6 +49,12 @@ def only_error(result: subprocess.CompletedProcess, *needles: str) -> str:
     named = [line for line in error_lines(result.stderr) if all(n in line for n in needles)]
     assert len(named) == 1, result.stderr[-3000:]
     return named[0]
+
+
+def assert_no_secret_shown(result: subprocess.CompletedProcess, config: dict) -> None:
+    for secret in (config["client_secret"], config["refresh_token"]):
+        assert secret not in result.stdout
+        assert secret not in result.stderr
 
 
 # Settings -----------------------------------------------------------------------------
@@ -122,6 +100,19 @@ def test_a_revoked_refresh_token_fails_with_one_clear_line(sim, tmp_path):
     assert len(sim.requests) == 1  # the token request, nothing after it
 
 
+def test_a_refresh_token_echoed_back_by_the_api_is_masked_in_the_error_line(sim, tmp_path):
+    config = config_for(sim, START)
+    echoed = {"code": 1, "message": f"Invalid refresh token {config['refresh_token']}"}
+    sim.faults.http_error(r"/oauth/token$", 400, method="POST", body=echoed, times=None)
+
+    result = run_tap(tmp_path, config, ENTITY_STREAMS)
+
+    line = only_error(result, "refresh_token")
+    assert "HTTP 400: Invalid refresh token ***" in line
+    assert "authorize the app again" in line
+    assert_no_secret_shown(result, config)
+
+
 def test_a_wrong_client_secret_fails_with_one_clear_line(sim, tmp_path):
     config = config_for(sim, START, client_secret="fake-client-secret-typo")
 
@@ -131,6 +122,8 @@ def test_a_wrong_client_secret_fails_with_one_clear_line(sim, tmp_path):
         "Pinterest rejected client_id/client_secret at the token endpoint "
         "(HTTP 401: Authentication failed.); check client_id and client_secret"
     )
+    assert [(r.method, r.path) for r in sim.requests] == [("POST", "/v5/oauth/token")]
+    assert_no_secret_shown(result, config)
 
 
 def test_an_inaccessible_account_fails_the_delivery_stream_naming_it(sim, dataset, tmp_path):
@@ -144,6 +137,25 @@ def test_an_inaccessible_account_fails_the_delivery_stream_naming_it(sim, datase
         f"ad account {forbidden} is not accessible with these credentials (HTTP 403: You are "
         "not permitted to access that resource.). Check the advertiser_ids setting"
     )
+
+
+def test_a_configured_account_we_cannot_read_fails_naming_it_before_any_listing(
+    sim, dataset, tmp_path
+):
+    forbidden = dataset.account_ids[0]
+    sim.faults.forbidden_accounts.add(forbidden)
+    config = config_for(sim, START, advertiser_ids=forbidden)
+
+    result = run_tap(tmp_path, config, ENTITY_STREAMS)
+
+    line = only_error(result, f"ad account {forbidden}")
+    assert line.startswith(f"ad account {forbidden} is not accessible with these credentials")
+    assert "HTTP 403: You are not permitted to access that resource." in line
+    assert [(r.method, r.path) for r in sim.requests] == [
+        ("POST", "/v5/oauth/token"),
+        ("GET", f"/v5/ad_accounts/{forbidden}"),
+    ]
+    assert_no_secret_shown(result, config)
 
 
 def test_with_skip_an_inaccessible_account_is_a_warning_and_the_run_succeeds(

@@ -1,7 +1,7 @@
 """The console script as a user meets it: `python -m tap_pinterest_ads …` in a subprocess.
 
-No network: config errors stop the tap before any request, and the sync failures talk to a
-small HTTP server on 127.0.0.1 that this module starts.
+No network: config errors stop the tap before any request. Sync failures (credentials, access)
+against the simulator: tests/tap/test_bad_input.py.
 """
 
 from __future__ import annotations
@@ -9,15 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from tests.mock_api import fixture
+from tests.cli_runner import run_cli, write_json
 
 ACCOUNT = "549000000101"
 # Distinctive fake secrets: none of them may ever reach stdout or stderr.
@@ -33,20 +29,10 @@ STREAMS = {"ad_accounts", "campaigns", "ad_groups", "pin_promotions"}
 
 
 def run_tap(tmp_path: Path, *args: str, config: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the console script the way Meltano does, with `config` in a temp file."""
-    command = [sys.executable, "-m", "tap_pinterest_ads", *args]
+    """The console script with `args`, and `config` in a file, as Meltano runs it."""
     if config is not None:
-        config_file = tmp_path / "config.json"
-        config_file.write_text(json.dumps(config), encoding="utf-8")
-        command += ["--config", str(config_file)]
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        check=False,
-    )
+        args = (*args, "--config", write_json(tmp_path, "config.json", config))
+    return run_cli(tmp_path, *args, timeout=120)
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -140,112 +126,3 @@ def test_bad_config_fails_with_one_line_naming_the_setting(tmp_path, config, set
     named = [line for line in error_lines(result.stderr) if setting in line]
     assert len(named) == 1, result.stderr
     assert value in named[0]
-
-
-# Sync failures against a local fake API ---------------------------------------------
-
-FORBIDDEN = {"code": 29, "message": "You are not permitted to access that resource."}
-
-
-class FakePinterest:
-    """A tiny Pinterest on 127.0.0.1: fixed answers per (method, path), 404 otherwise."""
-
-    def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], tuple[int, dict]] = {}
-        self.requests: list[tuple[str, str]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
-                path = self.path.split("?", 1)[0]
-                fake.requests.append((self.command, path))
-                status, body = fake.routes.get(
-                    (self.command, path), (404, {"code": 404, "message": "Not found"})
-                )
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _answer  # noqa: N815
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.api_url = f"http://127.0.0.1:{self.server.server_address[1]}/v5"
-
-    def answer(self, method: str, path: str, status: int, body: dict) -> None:
-        self.routes[(method, f"/v5{path}")] = (status, body)
-
-
-@pytest.fixture
-def pinterest() -> Iterator[FakePinterest]:
-    fake = FakePinterest()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
-    thread.join(timeout=5)
-
-
-def sync_config(pinterest: FakePinterest) -> dict:
-    return {**CREDENTIALS, "api_url": pinterest.api_url, "advertiser_ids": ACCOUNT}
-
-
-def test_a_wrong_client_secret_fails_with_one_clear_line(tmp_path, pinterest):
-    pinterest.answer("POST", "/oauth/token", 401, {"code": 2, "message": "Authentication failed."})
-
-    result = run_tap(tmp_path, config=sync_config(pinterest))
-
-    assert_fails_cleanly(result)
-    assert pinterest.requests == [("POST", "/v5/oauth/token")]
-    named = [line for line in error_lines(result.stderr) if "client_secret" in line]
-    assert named == [
-        "Pinterest rejected client_id/client_secret at the token endpoint "
-        "(HTTP 401: Authentication failed.); check client_id and client_secret"
-    ]
-
-
-def test_a_revoked_refresh_token_fails_with_one_clear_line(tmp_path, pinterest):
-    # The server echoes the token back: the tap must mask it.
-    pinterest.answer(
-        "POST",
-        "/oauth/token",
-        400,
-        {"code": 1, "message": f"Invalid refresh token {REFRESH_TOKEN}"},
-    )
-
-    result = run_tap(tmp_path, config=sync_config(pinterest))
-
-    assert_fails_cleanly(result)
-    named = [line for line in error_lines(result.stderr) if "refresh_token" in line]
-    assert len(named) == 1, result.stderr
-    assert "HTTP 400: Invalid refresh token ***" in named[0]
-    assert "authorize the app again" in named[0]
-
-
-def test_an_account_we_cannot_read_fails_naming_it(tmp_path, pinterest):
-    pinterest.answer("POST", "/oauth/token", 200, fixture("token_refresh.json"))
-    pinterest.answer("GET", f"/ad_accounts/{ACCOUNT}", 403, FORBIDDEN)
-
-    result = run_tap(tmp_path, config=sync_config(pinterest))
-
-    assert_fails_cleanly(result)
-    assert pinterest.requests == [
-        ("POST", "/v5/oauth/token"),
-        ("GET", f"/v5/ad_accounts/{ACCOUNT}"),
-    ]
-    named = [line for line in error_lines(result.stderr) if ACCOUNT in line]
-    assert len(named) == 1, result.stderr
-    assert named[0].startswith(f"ad account {ACCOUNT} is not accessible with these credentials")
-    assert "HTTP 403: You are not permitted to access that resource." in named[0]
-    token = fixture("token_refresh.json")
-    for issued in (token["access_token"], token["refresh_token"]):
-        assert issued not in result.stdout
-        assert issued not in result.stderr

@@ -13,7 +13,12 @@ import pytest
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.client import PAGE_SIZE
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
-from tests.tap_runner import error_lines, tap_env
+from tests.cli_runner import (
+    tap_env,
+)
+from tests.tap_runner import (
+    error_lines,
+)
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 # The account-level lists a default run reads (stream -> path under /ad_accounts/{id}).

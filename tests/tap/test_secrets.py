@@ -16,9 +16,18 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Simulator
 from tap_pinterest_ads.redaction import RedactingFilter, Redactor
-from tests.tap_runner import DELIVERY, ENTITY_STREAMS, config_for, run_tap, tap_env, today
+from tests.cli_runner import (
+    run_tap,
+    tap_env,
+)
+from tests.tap_runner import (
+    DELIVERY,
+    ENTITY_STREAMS,
+    config_for,
+    today,
+)
 
 CLIENT_SECRET = "fake-secret-Q9zX7"
 REFRESH_TOKEN = "fake-refresh-W4kP2"
@@ -26,30 +35,12 @@ ACCESS_TOKEN = "fake-access-T3mN8"
 START = today() - dt.timedelta(days=10)
 ALL = (*ENTITY_STREAMS, DELIVERY)
 DEBUG = {"TAP_PINTEREST_ADS_LOGLEVEL": "DEBUG"}
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(
-        accounts=2,
-        campaigns_per_account=1,
-        ad_groups_per_campaign=1,
-        ads_per_ad_group=2,
-        days=20,
-        seed=31,
-        today=today(),
-    )
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(
-        dataset=dataset,
-        client_secret=CLIENT_SECRET,
-        refresh_token=REFRESH_TOKEN,
-        access_token=ACCESS_TOKEN,
-    ) as simulator:
-        yield simulator
+SIMULATOR = {
+    "client_secret": CLIENT_SECRET,
+    "refresh_token": REFRESH_TOKEN,
+    "access_token": ACCESS_TOKEN,
+}
+DATASET = {"days": 20, "seed": 31}
 
 
 def revoke_access_tokens_at(sim: Simulator, request_number: int) -> None:

@@ -20,7 +20,12 @@ import yaml
 
 from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
-from tests.tap_runner import error_lines, tap_env
+from tests.cli_runner import (
+    tap_env,
+)
+from tests.tap_runner import (
+    error_lines,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"

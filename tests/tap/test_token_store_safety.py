@@ -10,23 +10,21 @@ import subprocess
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads import token_store
 from tap_pinterest_ads.token_store import StoredToken, TokenStore, TokenStoreError
-from tests.tap_runner import ENTITY_STREAMS, config_for, error_lines, run_tap, today
+from tests.cli_runner import (
+    run_tap,
+)
+from tests.tap_runner import (
+    ENTITY_STREAMS,
+    config_for,
+    error_lines,
+    today,
+)
 
 START = today() - dt.timedelta(days=5)
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return Dataset(accounts=1, campaigns_per_account=1, days=10, seed=5, today=today())
-
-
-@pytest.fixture
-def sim(dataset):
-    with Simulator(dataset=dataset, strict_rotation=True) as simulator:
-        yield simulator
+DATASET = {"accounts": 1, "ad_groups_per_campaign": 2, "ads_per_ad_group": 3, "seed": 5}
+SIMULATOR = {"strict_rotation": True}
 
 
 def only_error(result: subprocess.CompletedProcess) -> str:
