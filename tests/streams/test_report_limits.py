@@ -33,15 +33,8 @@ from tests.tap_runner import (
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=20)
+DATASET = {"accounts": 1, "ads_per_ad_group": 1, "days": 30, "seed": 31, "today": TODAY}
 pytestmark = pytest.mark.usefixtures("quick_polls")
-
-
-@pytest.fixture
-def sim():
-    data = Dataset(accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1,
-                   ads_per_ad_group=1, days=30, seed=31, today=TODAY)  # fmt: skip
-    with Simulator(dataset=data) as simulator:
-        yield simulator
 
 
 # History floor --------------------------------------------------------------------------------
