@@ -16,7 +16,6 @@ OVERSIZED = {
     "e2e/test_dbt_postgres.py": 337,
     "openapi_contract.py": 523,
     "reports/test_job.py": 310,
-    "simulator/test_simulator.py": 603,
     "streams/test_entity_schemas.py": 302,
     "streams/test_entity_streams.py": 485,
     "streams/test_lookups.py": 325,
@@ -36,7 +35,7 @@ TOP_LEVEL_TESTS = {
 }
 SHARED_FIXTURES = {"dataset", "sim", "quick_polls", "api"}
 # A simulator over a dataset of its own per test: its tests remove entities from the dataset.
-OWN_SIMULATOR = {"simulator/test_simulator.py"}
+OWN_SIMULATOR = {"simulator/conftest.py"}
 
 
 def modules() -> dict[str, Path]:
