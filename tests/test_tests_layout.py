@@ -17,9 +17,7 @@ OVERSIZED = {
     "openapi_contract.py": 523,
     "reports/test_job.py": 310,
     "streams/test_entity_schemas.py": 302,
-    "streams/test_entity_streams.py": 485,
     "streams/test_lookups.py": 325,
-    "streams/test_reliability.py": 517,
     "tap/test_sdk_compat.py": 322,
     "test_contract.py": 403,
 }

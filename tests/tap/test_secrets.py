@@ -9,7 +9,6 @@ the signature of every pre-signed report download URL.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import sys
 from urllib.parse import parse_qs
@@ -22,6 +21,7 @@ from tests.cli_runner import (
     run_tap,
     tap_env,
 )
+from tests.streams.reliability import revoke_access_tokens_at
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,
@@ -41,17 +41,6 @@ SIMULATOR = {
     "access_token": ACCESS_TOKEN,
 }
 DATASET = {"days": 20, "seed": 31}
-
-
-def revoke_access_tokens_at(sim: Simulator, request_number: int) -> None:
-    check, seen = sim.tokens.check_bearer, itertools.count(1)
-
-    def revoking_check(header: str | None) -> str:
-        if next(seen) == request_number:
-            sim.faults.revoke_access_token()
-        return check(header)
-
-    sim.tokens.check_bearer = revoking_check  # type: ignore[method-assign]
 
 
 def secrets_seen_by(sim: Simulator) -> set[str]:

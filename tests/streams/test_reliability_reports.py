@@ -1,4 +1,6 @@
-"""Fault injection against the local simulator: every fault the tap must survive, one test each.
+"""Fault injection against the local simulator, report jobs and isolation: reports that fail,
+time out or cannot be downloaded, `on_account_error`, and termination by a signal. Every fault
+the tap must survive, one test each (retries: test_reliability_retries.py).
 
 Each test switches on one simulator fault, runs a whole sync and then checks either that the
 data is complete and exact (entity ids and delivery rows compared with the dataset, no
@@ -9,274 +11,43 @@ Waits are kept short with `Retry-After: 0`, small `max_retries` and `report_time
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import logging
 import signal
 import time
 
 import pytest
-from singer_sdk.exceptions import RetriableAPIError
 
-from pinterest_simulator import Dataset, Simulator
-from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
+from tap_pinterest_ads.errors import AccountAccessError, AccountError
 from tests.cli_runner import (
     start_tap,
 )
+from tests.streams.reliability import (
+    ALL,
+    FAST_RETRY,
+    FAULT_INJECTION_DATASET,
+    START,
+    TODAY,
+    assert_complete,
+    downloads,
+    report_creations,
+)
 from tests.tap_runner import (
     DELIVERY,
-    ENTITY_STREAMS,
     bookmarks,
     config_for,
     delivery_facts,
     entity_ids,
     expected_delivery,
-    expected_entity_ids,
     parse_messages,
     records,
     run,
     state_with,
     states,
     sync,
-    today,
 )
 
-TODAY = today()
-START = TODAY - dt.timedelta(days=20)  # one report window per account
-ALL = (*ENTITY_STREAMS, DELIVERY)
-FAST_RETRY = {"Retry-After": "0"}
-DATASET = {"accounts": 3, "ad_groups_per_campaign": 2, "days": 220, "seed": 11, "today": TODAY}
+DATASET = FAULT_INJECTION_DATASET
 pytestmark = pytest.mark.usefixtures("quick_polls")
-
-
-@pytest.fixture
-def log(caplog):
-    """Messages logged so far (INFO and up) that start with `prefix`."""
-    caplog.set_level(logging.INFO)
-
-    def lines(prefix: str = "", level: int = logging.INFO) -> list[str]:
-        return [
-            r.getMessage()
-            for r in caplog.records
-            if r.levelno >= level and r.getMessage().startswith(prefix)
-        ]
-
-    return lines
-
-
-def assert_complete(
-    messages: list[dict],
-    dataset: Dataset,
-    accounts: list[str] | None = None,
-    streams: tuple[str, ...] = ALL,
-    start: dt.date = START,
-) -> None:
-    """Every entity and every delivery row of `accounts`, exactly once, and nothing else."""
-    accounts = dataset.account_ids if accounts is None else accounts
-    for stream in streams:
-        if stream == DELIVERY:
-            got = [delivery_facts(r) for r in records(messages, DELIVERY)]
-            assert len(got) == len(set(got)), "no duplicate rows"
-            assert set(got) == expected_delivery(dataset, accounts, start)
-        else:
-            assert entity_ids(messages, stream) == expected_entity_ids(dataset, stream, accounts)
-
-
-def report_creations(sim: Simulator, account: str | None = None) -> list:
-    path = rf"/ad_accounts/{account}/reports$" if account else r"/reports$"
-    return sim.requests.filter("POST", path)
-
-
-def downloads(sim: Simulator) -> list:
-    return sim.requests.filter("GET", r"^/_files/")
-
-
-# Retries: rate limits ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("header", ["Retry-After", "X-RateLimit-Reset"])
-def test_a_429_waits_as_long_as_the_header_says_then_retries(sim, dataset, log, header):
-    sim.faults.http_error(r"/campaigns$", 429, headers={header: "0"})
-
-    assert_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset, streams=ENTITY_STREAMS)
-
-    (line,) = log("Retrying")
-    assert "/campaigns after HTTP 429 (code 8): waiting 0.0 s (attempt 2 of 8)" in line
-
-
-@pytest.mark.parametrize("mode", ["fail", "skip"])
-def test_a_rate_limit_wait_over_the_cap_fails_the_run_at_once_and_is_never_skipped(sim, log, mode):
-    # A spent daily quota: X-RateLimit-Reset says come back in ~18 hours.
-    sim.faults.http_error(
-        r"/reports$", 429, method="POST", headers={"X-RateLimit-Reset": "67000"}, times=None
-    )
-    began = time.monotonic()
-
-    outcome = run(config_for(sim, START, on_account_error=mode), (DELIVERY,))
-    with pytest.raises(RateLimitError) as error:
-        outcome.raise_error()
-
-    assert time.monotonic() - began < 10
-    assert "HTTP 429 code 8 from POST" in str(error.value)
-    assert "Pinterest asks to wait 67000 s, longer than max_rate_limit_wait_seconds=600" in str(
-        error.value
-    )
-    assert len(report_creations(sim)) == 1
-    assert outcome.records(DELIVERY) == []
-    assert log("Skipping ad account") == []
-
-
-@pytest.mark.parametrize("mode", ["fail", "skip"])
-def test_a_code_8_rate_limit_that_outlasts_the_retries_fails_and_is_never_skipped(sim, log, mode):
-    sim.faults.http_error(r"/campaigns$", 429, headers=FAST_RETRY, times=None)
-
-    with pytest.raises(RetriableAPIError, match="HTTP 429 code 8"):
-        sync(config_for(sim, START, max_retries=3, on_account_error=mode), ENTITY_STREAMS)
-
-    assert len(sim.requests.filter("GET", r"/campaigns$")) == 3
-    assert len(log("Retrying")) == 2
-    assert log("Skipping ad account") == []
-
-
-# Retries: server errors, connections, timeouts ------------------------------------------
-
-
-@pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_a_5xx_is_retried(sim, dataset, log, status):
-    sim.faults.http_error(r"/ad_groups$", status, headers=FAST_RETRY)
-
-    assert_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset, streams=ENTITY_STREAMS)
-
-    (line,) = log("Retrying")
-    assert f"/ad_groups after HTTP {status} (code 1000): waiting 0.0 s" in line
-
-
-def test_a_5xx_without_a_hint_backs_off_exponentially(sim, dataset, log):
-    sim.faults.http_error(r"/ads$", 503)
-
-    assert_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset, streams=ENTITY_STREAMS)
-
-    (line,) = log("Retrying")
-    assert "/ads after HTTP 503 (code 1000): waiting 1.0 s (attempt 2 of 8)" in line
-
-
-def test_a_5xx_on_every_attempt_fails_after_max_retries(sim, dataset, log):
-    sim.faults.http_error(r"/campaigns$", 500, headers=FAST_RETRY, times=None)
-    first = dataset.account_ids[0]
-
-    with pytest.raises(RetriableAPIError) as error:
-        sync(config_for(sim, START, max_retries=3), ENTITY_STREAMS)
-
-    assert str(error.value).startswith(
-        f"HTTP 500 code 1000 from GET /v5/ad_accounts/{first}/campaigns: Internal server error."
-    )
-    assert len(sim.requests.filter("GET", r"/campaigns$")) == 3
-    assert [line.split(": ")[-1] for line in log("Retrying")] == [
-        "waiting 0.0 s (attempt 2 of 3)",
-        "waiting 0.0 s (attempt 3 of 3)",
-    ]
-
-
-def test_a_dropped_connection_is_retried(sim, dataset, log):
-    sim.faults.drop_connection(r"/campaigns$")
-
-    assert_complete(sync(config_for(sim, START), ENTITY_STREAMS), dataset, streams=ENTITY_STREAMS)
-
-    (line,) = log("Retrying")
-    assert "/campaigns after ConnectionError: waiting 1.0 s" in line
-
-
-def test_a_request_that_times_out_is_retried(sim, dataset, log):
-    sim.faults.delay(r"/ad_groups$", 3)
-
-    config = config_for(sim, START, request_timeout_seconds=1)
-    assert_complete(sync(config, ENTITY_STREAMS), dataset, streams=ENTITY_STREAMS)
-
-    (line,) = log("Retrying")
-    assert "/ad_groups after ReadTimeout: waiting 1.0 s" in line
-
-
-# Retries: report-creation cost limits ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "body", "wait"),
-    [
-        (
-            429,
-            {"code": 2726, "message": "Reporting query cost limit exceeded. Retry after 0 seconds"},
-            "0.0",
-        ),
-        (400, {"code": 1, "message": "Retry after 0 seconds"}, "0.0"),
-        (400, {"code": 12, "message": "Something went wrong on our end. Sorry about that."}, "1.0"),
-    ],
-    ids=["429-code-2726", "400-code-1", "400-code-12"],
-)
-def test_a_report_creation_cost_limit_is_waited_out(  # noqa: PLR0917 - pytest fixtures
-    sim, dataset, log, status, body, wait
-):
-    sim.faults.http_error(r"/reports$", status, method="POST", body=body)
-
-    assert_complete(sync(config_for(sim, START), (DELIVERY,)), dataset, streams=(DELIVERY,))
-
-    assert len(report_creations(sim)) == len(dataset.account_ids) + 1
-    (line,) = log("Retrying")
-    assert f"/reports after HTTP {status} (code {body['code']}): waiting {wait} s" in line
-
-
-def test_a_plain_400_on_report_creation_is_not_retried_and_names_the_account(sim, dataset):
-    account = dataset.account_ids[1]
-    sim.faults.http_error(
-        rf"/ad_accounts/{account}/reports$",
-        400,
-        method="POST",
-        body={"code": 1, "message": "Invalid parameters."},
-    )
-
-    with pytest.raises(AccountError) as error:
-        sync(config_for(sim, START), (DELIVERY,))
-
-    assert str(error.value).startswith(
-        f"ad account {account}: HTTP 400 code 1 from POST /v5/ad_accounts/{account}/reports: "
-        "Invalid parameters. [x-pinterest-rid "
-    )
-    assert len(report_creations(sim, account)) == 1
-
-
-# Retries: the access token expires mid-run ---------------------------------------------
-
-
-def revoke_access_tokens_at(sim: Simulator, *requests_numbers: int) -> None:
-    """Revoke every access token when the API receives its n-th authenticated request."""
-    check, seen = sim.tokens.check_bearer, itertools.count(1)
-
-    def revoking_check(header: str | None) -> str:
-        if next(seen) in requests_numbers:
-            sim.faults.revoke_access_token()
-        return check(header)
-
-    sim.tokens.check_bearer = revoking_check  # type: ignore[method-assign]
-
-
-def test_an_access_token_revoked_mid_run_is_refreshed_once_and_the_request_retried(
-    sim, dataset, log
-):
-    revoke_access_tokens_at(sim, 6)
-
-    assert_complete(sync(config_for(sim, START), ALL), dataset)
-
-    assert len(sim.requests.filter("POST", r"/oauth/token$")) == 2
-    assert log("Access token refused (HTTP 401); refreshing it once") != []
-    (line,) = log("Retrying")
-    assert "after HTTP 401 (code 2): waiting 0.0 s" in line
-
-
-def test_a_401_right_after_the_refresh_fails_clearly_instead_of_looping(sim):
-    revoke_access_tokens_at(sim, *range(6, 100))
-
-    with pytest.raises(AuthError, match="rejected a freshly refreshed access token"):
-        sync(config_for(sim, START), ALL)
-
-    assert len(sim.requests.filter("POST", r"/oauth/token$")) == 2
 
 
 # Report jobs -----------------------------------------------------------------------------
