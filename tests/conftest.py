@@ -2,9 +2,9 @@
 
 * `dataset` (per module) and `sim` (per test): the local Pinterest API simulator on 127.0.0.1
   over a small deterministic dataset. A module shapes them with two dicts, read by name:
-  `DATASET = {"days": 60, "seed": 13}` (overrides of `DATASET_DEFAULTS`) and
+  `DATASET = {"days": 60, "seed": 13}` (overrides of `simulator_factory.DATASET_DEFAULTS`) and
   `SIMULATOR = {"strict_rotation": True}` (keyword arguments of `Simulator`). A test that needs
-  another API beside it builds one with `running_simulator(make_dataset(...))`.
+  another API beside it builds one with tests/simulator_factory.py.
 * `quick_polls`: the first report poll after 0.02 s instead of 1 s (the simulator finishes a
   report at once; the tests wait less and nothing else changes). A module opts in with
   `pytestmark = pytest.mark.usefixtures("quick_polls")`.
@@ -16,8 +16,6 @@ Which harness to use for what: tests/README.md.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import typing as t
 from functools import partial
 
@@ -27,33 +25,12 @@ from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
 from tests import mock_api
+from tests.simulator_factory import make_dataset, running_simulator
 
 if t.TYPE_CHECKING:
     import requests_mock
 
-# Two accounts of one campaign, one ad group and two ads each, ten days up to today.
-DATASET_DEFAULTS: dict[str, t.Any] = {
-    "accounts": 2,
-    "campaigns_per_account": 1,
-    "ad_groups_per_campaign": 1,
-    "ads_per_ad_group": 2,
-    "days": 10,
-    "seed": 1,
-}
 QUICK_FIRST_POLL_SECONDS = 0.02
-
-
-def make_dataset(**shape: t.Any) -> Dataset:
-    """A deterministic dataset ending today (UTC): `DATASET_DEFAULTS` updated by `shape`."""
-    today = dt.datetime.now(dt.timezone.utc).date()
-    return Dataset(**{**DATASET_DEFAULTS, "today": today, **shape})
-
-
-@contextlib.contextmanager
-def running_simulator(dataset: Dataset | None = None, **options: t.Any) -> t.Iterator[Simulator]:
-    """The simulator serving `dataset` (default: `make_dataset()`) on a free port, then stopped."""
-    with Simulator(dataset=dataset or make_dataset(), **options) as simulator:
-        yield simulator
 
 
 @pytest.fixture(scope="module")

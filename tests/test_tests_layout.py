@@ -16,7 +16,6 @@ OVERSIZED = {
     "e2e/test_dbt_postgres.py": 337,
     "openapi_contract.py": 523,
     "streams/test_entity_schemas.py": 302,
-    "streams/test_lookups.py": 325,
     "tap/test_sdk_compat.py": 322,
     "test_contract.py": 403,
 }

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.cli_runner import Outcome, run_main, write_json
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     today,
 )
@@ -108,7 +109,7 @@ VARIED = (
 @pytest.fixture(scope="module")
 def sim() -> t.Iterator[Simulator]:
     dataset = Dataset(accounts=2, campaigns_per_account=1, days=5, seed=97, today=today())
-    with Simulator(dataset=dataset) as simulator:
+    with running_simulator(dataset) as simulator:
         yield simulator
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from pinterest_simulator import Simulator
 from tests.simulator.calls import small_dataset
+from tests.simulator_factory import running_simulator
 
 
 @pytest.fixture
 def sim():
-    with Simulator(dataset=small_dataset(), report_delay_seconds=0.0) as s:
+    with running_simulator(small_dataset(), report_delay_seconds=0.0) as s:
         yield s
 
 

@@ -6,13 +6,13 @@ import time
 
 import requests
 
-from pinterest_simulator import Simulator
 from tests.openapi_contract import validate_component
 from tests.simulator.calls import (
     CLIENT,
     refresh,
     small_dataset,
 )
+from tests.simulator_factory import running_simulator
 
 
 # ----------------------------------------------------------------------------- auth
@@ -51,7 +51,7 @@ def test_refresh_requires_basic_auth_and_rotates(sim):
 
 
 def test_refresh_grace_period():
-    with Simulator(small_dataset(), refresh_grace_seconds=0.5) as sim:
+    with running_simulator(small_dataset(), refresh_grace_seconds=0.5) as sim:
         first = refresh(sim, "fake-refresh-0").json()["refresh_token"]
         assert refresh(sim, "fake-refresh-0").status_code == 200  # within the grace period
         time.sleep(0.6)
@@ -83,7 +83,7 @@ def test_bearer_token_required(sim):
         requests.get(url, headers={"Authorization": f"Bearer {expired}"}, timeout=5).status_code
         == 401
     )
-    with Simulator(small_dataset(), access_token="fake-static-token") as static:
+    with running_simulator(small_dataset(), access_token="fake-static-token") as static:
         ok = requests.get(
             f"{static.base_url}/ad_accounts",
             timeout=5,

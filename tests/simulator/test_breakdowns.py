@@ -8,9 +8,10 @@ import time
 import pytest
 import requests
 
-from pinterest_simulator import Dataset, Simulator, json_row
+from pinterest_simulator import Dataset, json_row
 from pinterest_simulator.breakdowns import TARGETING_VALUES
 from tests.openapi_contract import validate_request, validate_response
+from tests.simulator_factory import running_simulator
 
 TODAY = dt.date(2026, 11, 28)
 COLUMNS = ["CAMPAIGN_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_CONVERSIONS"]
@@ -20,7 +21,7 @@ COLUMNS = ["CAMPAIGN_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_CONVER
 def sim():
     dataset = Dataset(accounts=1, campaigns_per_account=2, ad_groups_per_campaign=1,
                       ads_per_ad_group=2, days=30, seed=2, today=TODAY)  # fmt: skip
-    with Simulator(dataset=dataset) as simulator:
+    with running_simulator(dataset) as simulator:
         yield simulator
 
 

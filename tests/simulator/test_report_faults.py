@@ -17,8 +17,9 @@ from decimal import Decimal
 import pytest
 import requests
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tests.openapi_contract import validate_response
+from tests.simulator_factory import running_simulator
 
 TODAY = dt.date(2026, 11, 28)
 COLUMNS = ["PIN_PROMOTION_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_CONVERSIONS"]
@@ -28,7 +29,7 @@ COLUMNS = ["PIN_PROMOTION_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_C
 def sim():
     dataset = Dataset(accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1,
                       ads_per_ad_group=2, days=20, seed=5, today=TODAY)  # fmt: skip
-    with Simulator(dataset=dataset) as simulator:
+    with running_simulator(dataset) as simulator:
         yield simulator
 
 

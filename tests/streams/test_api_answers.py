@@ -15,12 +15,13 @@ import subprocess
 import pytest
 import requests
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.errors import explain
 from tests.cli_runner import (
     run_tap,
     start_tap,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     ENTITY_STREAMS,
     config_for,
@@ -137,7 +138,7 @@ def test_an_entity_value_the_tap_cannot_convert_fails_with_one_line_naming_it(
 ):
     dataset = Dataset(accounts=1, campaigns_per_account=2, days=10, seed=31, today=today())
     campaign = dataset.entities("campaign", dataset.account_ids[0], statuses=None)[0]
-    with Simulator(dataset=dataset) as sim:
+    with running_simulator(dataset) as sim:
         sim.update_entity("campaign", campaign["id"], **{field: value})
 
         result = run_tap(tmp_path, config_for(sim, START), ENTITY_STREAMS)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.columns import Kind
@@ -20,6 +20,7 @@ from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, API, DOWNLOAD
 from tests.openapi_contract import validate_history, validate_request
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import records, run, sync
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
@@ -88,7 +89,7 @@ def by_key(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
 @pytest.fixture(scope="module")
 def synced(dataset):
     """One run of every report stream; (tap, messages, report request bodies)."""
-    with Simulator(dataset=dataset) as sim:
+    with running_simulator(dataset) as sim:
         config = {
             "api_url": sim.base_url,
             "client_id": "fake-client-id",

@@ -14,12 +14,13 @@ import sys
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.reports.shapes import DELIVERY
 from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
 from tests.cli_runner import (
     tap_env,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     DELIVERY as DELIVERY_STREAM,
 )
@@ -46,7 +47,7 @@ def sim_past_midnight():
     tomorrow = TODAY + dt.timedelta(days=1)
     data = Dataset(accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1,
                    ads_per_ad_group=1, days=30, seed=3, today=tomorrow)  # fmt: skip
-    with Simulator(dataset=data) as simulator:
+    with running_simulator(data) as simulator:
         yield simulator
 
 

@@ -18,6 +18,7 @@ from pinterest_simulator import Simulator
 from tests.cli_runner import (
     start_tap,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     DELIVERY,
     bookmarks,
@@ -99,7 +100,7 @@ def assert_resumes_from(state: dict, created: list[dict]) -> None:
 
 def test_a_run_killed_twice_resumes_from_its_last_state_and_loses_no_day(dataset, tmp_path):
     first, second = dataset.account_ids
-    with Simulator(dataset=dataset) as sim:
+    with running_simulator(dataset) as sim:
         # Killed right after the first finished report window.
         run1, code1, _ = run(sim, tmp_path, None, kill_when=first_window_done)
         state1 = states(run1)[-1]

@@ -12,11 +12,12 @@ import logging
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError
 from tests.cli_runner import (
     run_tap,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     DELIVERY,
     config_for,
@@ -148,7 +149,7 @@ def quiet_sim():
     three_days_ago = TODAY - dt.timedelta(days=3)
     data = Dataset(accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1,
                    ads_per_ad_group=2, days=30, seed=9, today=three_days_ago)  # fmt: skip
-    with Simulator(dataset=data) as simulator:
+    with running_simulator(data) as simulator:
         yield simulator
 
 

@@ -16,6 +16,7 @@ from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tests.cli_runner import (
     tap_env,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     error_lines,
 )
@@ -39,7 +40,7 @@ def simulator():
         seed=8,
     )
     assert len(dataset.all_ids("ad_group", dataset.account_ids[0])) > PAGE_SIZE
-    with Simulator(dataset) as sim:
+    with running_simulator(dataset) as sim:
         yield sim
 
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.config_errors import InvalidConfigError
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     error_lines,
     parse_messages,
@@ -163,7 +164,7 @@ def simulator():
         days=10,
         seed=11,
     )
-    with Simulator(dataset) as sim:
+    with running_simulator(dataset) as sim:
         yield sim
 
 

@@ -23,6 +23,7 @@ from tests import mock_api
 from tests.cli_runner import (
     tap_env,
 )
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     error_lines,
 )
@@ -103,7 +104,7 @@ def simulator():
     dataset = Dataset(
         accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1, ads_per_ad_group=1, days=3
     )
-    with Simulator(dataset) as sim:
+    with running_simulator(dataset) as sim:
         yield sim
 
 
