@@ -29,6 +29,7 @@ if t.TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON_TAP = (sys.executable, "-m", "tap_pinterest_ads")
+CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,11 +81,17 @@ def run_main(capfd: pytest.CaptureFixture[str], *argv: str) -> Outcome:
 
 
 def run_cli(
-    tmp_path: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    tmp_path: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    console_script: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m tap_pinterest_ads *args` to its end, in tmp_path."""
+    """`python -m tap_pinterest_ads *args` (or the installed `tap-pinterest-ads` console script,
+    as the README shows it) to its end, in tmp_path."""
+    command = (str(CONSOLE_SCRIPT),) if console_script else PYTHON_TAP
     return subprocess.run(
-        [*PYTHON_TAP, *args],
+        [*command, *args],
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -3,9 +3,7 @@ the local simulator whose request log shows every request it makes."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,14 +12,15 @@ from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.client import PAGE_SIZE
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tests.cli_runner import (
+    run_cli,
     tap_env,
+    write_json,
 )
 from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     error_lines,
 )
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 # The account-level lists a default run reads (stream -> path under /ad_accounts/{id}).
 DEFAULT_ACCOUNT_LISTS = (
     "campaigns", "ad_groups", "ads", "audiences", "customer_lists", "conversion_tags",
@@ -45,17 +44,8 @@ def simulator():
 
 
 def run_test(tmp_path: Path, config: dict) -> subprocess.CompletedProcess[str]:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config), encoding="utf-8")
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), "--config", str(config_file), "--test"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=tap_env(),
-        check=False,
-    )
+    config_file = write_json(tmp_path, "config.json", config)
+    return run_cli(tmp_path, "--config", config_file, "--test", timeout=120, console_script=True)
 
 
 def credentials(sim: Simulator, tmp_path: Path) -> dict:
@@ -105,14 +95,8 @@ def test_test_with_the_settings_from_the_environment_reads_each_configured_accou
     env = tap_env(**{f"TAP_PINTEREST_ADS_{k.upper()}": v for k, v in config.items()})
     mark = len(simulator.requests)
 
-    result = subprocess.run(
-        [str(CONSOLE_SCRIPT), "--config", "ENV", "--test"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env=env,
-        check=False,
+    result = run_cli(
+        tmp_path, "--config", "ENV", "--test", env=env, timeout=120, console_script=True
     )
 
     assert result.returncode == 0, result.stderr[-3000:]

@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from tap_pinterest_ads.tap import TapPinterestAds
+from tests.cli_runner import run_cli, tap_env
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 EVERY_STREAM = 20
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TAP_PINTEREST_ADS_")}
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**base, **env},
-        check=False,
-    )
+    return run_cli(tmp_path, *args, env=tap_env(**env), timeout=120, console_script=True)
 
 
 def test_about_names_every_setting(tmp_path) -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from pinterest_simulator import Dataset
 from tap_pinterest_ads.config_errors import InvalidConfigError
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
+from tests.cli_runner import run_cli, tap_env
 from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     error_lines,
@@ -28,7 +28,6 @@ from tests.tap_runner import (
     records,
 )
 
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 PREFIX = "TAP_PINTEREST_ADS_"
 
 # setting -> (the variable's text, the value the tap gets)
@@ -141,16 +140,8 @@ def test_an_empty_typed_variable_leaves_the_setting_at_its_default(clean_env) ->
 
 def run_env(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """`tap-pinterest-ads --config ENV …` with only `env` among the TAP_PINTEREST_ADS_* vars."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
-    base.pop("LOGLEVEL", None)
-    return subprocess.run(
-        [str(CONSOLE_SCRIPT), "--config", "ENV", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**base, **env},
-        check=False,
+    return run_cli(
+        tmp_path, "--config", "ENV", *args, env=tap_env(**env), timeout=120, console_script=True
     )
 
 

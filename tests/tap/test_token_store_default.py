@@ -12,7 +12,6 @@ import fnmatch
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -21,7 +20,8 @@ import yaml
 from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.cli_runner import (
-    tap_env,
+    run_cli,
+    write_json,
 )
 from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
@@ -29,7 +29,6 @@ from tests.tap_runner import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
 PROJECT_ROOT = "${MELTANO_PROJECT_ROOT}/"
 NO_STORE_WARNING = "Pinterest rotated the refresh token; set token_store_path"
 
@@ -110,23 +109,13 @@ def simulator():
 
 def run_plain(tmp_path: Path, config: dict) -> subprocess.CompletedProcess[str]:
     """`tap-pinterest-ads --config … --catalog …` syncing ad_accounts only."""
-    files = {
-        "config": config,
-        "catalog": mock_api.catalog_selecting({"access_token": "fake"}, ("ad_accounts",)),
-    }
-    command = [str(CONSOLE_SCRIPT)]
-    for name, content in files.items():
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(content), encoding="utf-8")
-        command += [f"--{name}", str(path)]
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
+    catalog = mock_api.catalog_selecting({"access_token": "fake"}, ("ad_accounts",))
+    return run_cli(
+        tmp_path,
+        *("--config", write_json(tmp_path, "config.json", config)),
+        *("--catalog", write_json(tmp_path, "catalog.json", catalog)),
         timeout=120,
-        cwd=tmp_path,
-        env=tap_env(),
-        check=False,
+        console_script=True,
     )
 
 
