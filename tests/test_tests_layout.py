@@ -15,7 +15,6 @@ OVERSIZED = {
     "e2e/test_card_command.py": 315,
     "e2e/test_dbt_postgres.py": 337,
     "openapi_contract.py": 523,
-    "streams/test_entity_schemas.py": 302,
     "tap/test_sdk_compat.py": 322,
     "test_contract.py": 403,
 }
