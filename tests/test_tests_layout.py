@@ -15,7 +15,6 @@ OVERSIZED = {
     "e2e/test_card_command.py": 315,
     "e2e/test_dbt_postgres.py": 337,
     "openapi_contract.py": 523,
-    "tap/test_sdk_compat.py": 322,
     "test_contract.py": 403,
 }
 # Folders of test modules: the package's parts, and the kinds of tests that span them.
