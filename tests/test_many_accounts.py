@@ -1,0 +1,111 @@
+"""1,000 ad accounts in one run under Pinterest's ads_analytics budget (issue 12, item 4).
+
+The simulator enforces 300 calls per window per user and app, the window scaled from 60 s down
+to WINDOW_SECONDS so the run takes seconds (the tap's share scales with it: 300 per window is
+300 × 60 / WINDOW_SECONDS per minute); report latency is scaled the same way. The run must
+meet no 429, make few requests beyond the minimum (one create and one poll per report, one
+download), finish close to the budget's floor and deliver every row.
+benchmarks/many_accounts.py runs the same scenario with the real 60 s window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+
+import pytest
+
+from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator.ratelimit import ADS_ANALYTICS, category
+from tests.tap_runner import (
+    DELIVERY,
+    config_for,
+    delivery_facts,
+    expected_delivery,
+    parse_messages,
+    records,
+    run_tap,
+    today,
+)
+
+ACCOUNTS = 1000
+ADS_PER_ACCOUNT = 3
+DAYS = 30
+LIMIT = 300  # calls per window: Pinterest's ads_analytics, Standard access
+WINDOW_SECONDS = 3.0  # Pinterest's 60 s, scaled down 20×
+REPORT_LATENCY = 0.25  # a 5 s report, scaled down 20×
+ALLOWED_PER_SECOND = LIMIT / WINDOW_SECONDS
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One run of the delivery stream over every account; the simulator's view of it."""
+    dataset = Dataset(
+        accounts=ACCOUNTS,
+        campaigns_per_account=1,
+        ad_groups_per_campaign=1,
+        ads_per_ad_group=ADS_PER_ACCOUNT,
+        days=DAYS,
+        today=today(),
+    )
+    start = today() - dt.timedelta(days=DAYS - 1)
+    with Simulator(
+        dataset,
+        report_delay_seconds=REPORT_LATENCY,
+        ads_analytics_limit=LIMIT,
+        rate_limit_window_seconds=WINDOW_SECONDS,
+    ) as sim:
+        config = config_for(
+            sim,
+            start,
+            analytics_requests_per_minute=round(ALLOWED_PER_SECOND * 60),
+            max_reports_in_flight=50,
+        )
+        tmp = tmp_path_factory.mktemp("many-accounts")
+        started = time.time()
+        result = run_tap(tmp, config, (DELIVERY,), timeout=300)
+        ended = time.time()
+        yield {
+            "result": result,
+            "requests": sim.requests.snapshot(),
+            "ended": ended,
+            "started": started,
+            "rejected": sim.rate_limits.rejected,
+            "expected": expected_delivery(dataset, dataset.account_ids, start),
+        }
+
+
+def _analytics(run) -> list:
+    return [r for r in run["requests"] if category(r.path) == ADS_ANALYTICS]
+
+
+def test_a_thousand_accounts_run_without_a_single_429(run):
+    assert run["result"].returncode == 0, run["result"].stderr[-3000:]
+    assert run["rejected"] == 0
+    assert [r for r in run["requests"] if r.status == 429] == []
+
+
+def test_a_thousand_accounts_cost_at_most_a_tenth_more_requests_than_the_minimum(run):
+    reports = [r for r in run["requests"] if r.method == "POST" and r.path.endswith("/reports")]
+    assert len(reports) == ACCOUNTS  # 30 days: one report window per account
+    # Minimum: the token, the account listing (250 a page), per report a create, a poll and a
+    # download (downloads are not analytics calls).
+    minimum = 1 + math.ceil(ACCOUNTS / 250) + 3 * ACCOUNTS
+    assert len(run["requests"]) <= 1.1 * minimum
+    assert len(_analytics(run)) <= 1.1 * 2 * ACCOUNTS
+
+
+def test_a_thousand_accounts_take_the_budget_floor_plus_one_report_latency(run):
+    """Wall time from the first analytics call to the tap's exit, against the time the budget
+    needs for the calls made (the floor) plus one report's latency."""
+    analytics = _analytics(run)
+    floor = len(analytics) / ALLOWED_PER_SECOND
+    wall = run["ended"] - min(r.time for r in analytics)
+    assert wall <= 1.2 * floor + REPORT_LATENCY, (wall, floor)
+
+
+def test_a_thousand_accounts_deliver_every_row(run):
+    delivered = records(parse_messages(run["result"].stdout), DELIVERY)
+    assert {delivery_facts(r) for r in delivered} == run["expected"]
+    assert len(delivered) == len(run["expected"])
