@@ -11,7 +11,7 @@ import backoff
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_pinterest_ads import retry
+from tap_pinterest_ads import pacing, retry
 from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
 from tap_pinterest_ads.listing import (
     BookmarkPaginator,
@@ -186,7 +186,8 @@ class PinterestStream(SdkStream):
 
         backoff logs "Giving up _request(...) after N tries (…)" at ERROR with the full URL,
         query included (a report token, a bookmark); `backoff_handler` already logs each retry
-        and the run's ERROR line explains the failure.
+        and the run's ERROR line explains the failure. Each attempt waits for its slot in
+        the rate-limit budget of its category (pacing.py): a retry is a call too.
         """
         return backoff.on_exception(
             self.retry_waits,
@@ -202,7 +203,16 @@ class PinterestStream(SdkStream):
             on_backoff=self.backoff_handler,
             jitter=self.backoff_jitter,
             logger=None,
-        )(func)
+        )(self._paced(func))
+
+    def _paced(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        pacer = self.tap.pacer
+
+        def paced(request: requests.PreparedRequest, *args: t.Any) -> t.Any:
+            pacer.before(pacing.category(urlsplit(request.url or "").path))
+            return func(request, *args)
+
+        return paced
 
     @override
     def backoff_max_tries(self) -> int:
@@ -250,6 +260,8 @@ class PinterestStream(SdkStream):
     def validate_response(self, response: requests.Response) -> None:
         """Classify a response: fine, worth retrying, or fatal with a clear message."""
         status = response.status_code
+        category = pacing.category(urlsplit(response.request.url or response.url or "").path)
+        self.tap.pacer.observe(category, status, response.headers)
         if status < 400:
             return
         message = self.response_error_message(response)
