@@ -11,7 +11,7 @@ import backoff
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
-from tap_pinterest_ads import pacing, retry
+from tap_pinterest_ads import retry
 from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
 from tap_pinterest_ads.listing import (
     BookmarkPaginator,
@@ -203,16 +203,7 @@ class PinterestStream(SdkStream):
             on_backoff=self.backoff_handler,
             jitter=self.backoff_jitter,
             logger=None,
-        )(self._paced(func))
-
-    def _paced(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        pacer = self.tap.pacer
-
-        def paced(request: requests.PreparedRequest, *args: t.Any) -> t.Any:
-            pacer.before(pacing.category(urlsplit(request.url or "").path))
-            return func(request, *args)
-
-        return paced
+        )(self.tap.pacer.paced(func))
 
     @override
     def backoff_max_tries(self) -> int:
@@ -260,8 +251,7 @@ class PinterestStream(SdkStream):
     def validate_response(self, response: requests.Response) -> None:
         """Classify a response: fine, worth retrying, or fatal with a clear message."""
         status = response.status_code
-        category = pacing.category(urlsplit(response.request.url or response.url or "").path)
-        self.tap.pacer.observe(category, status, response.headers)
+        self.tap.pacer.observe_response(response)
         if status < 400:
             return
         message = self.response_error_message(response)

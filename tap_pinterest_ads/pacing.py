@@ -25,6 +25,7 @@ import threading
 import time
 import typing as t
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 if t.TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -165,6 +166,20 @@ class Pacer:
         self._log.info(
             "Pinterest says the %s budget is spent for %.1f s: its calls wait", name, reset
         )
+
+    def paced(self, send: Callable[..., t.Any]) -> Callable[..., t.Any]:
+        """`send(request, …)` that first waits for the slot of the request's category."""
+
+        def paced_send(request: t.Any, *args: t.Any) -> t.Any:
+            self.before(category(urlsplit(request.url or "").path))
+            return send(request, *args)
+
+        return paced_send
+
+    def observe_response(self, response: t.Any) -> None:
+        """`observe` a `requests.Response`: its category is its request's path."""
+        url = response.request.url or response.url or ""
+        self.observe(category(urlsplit(url).path), response.status_code, response.headers)
 
     def summary(self) -> str:
         """One line: calls, 429s and time spent waiting, per category that was paced or held."""

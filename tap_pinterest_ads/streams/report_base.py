@@ -7,8 +7,6 @@ front by one shared `ReportQueue`, so a run waits for about one report, not thei
 from __future__ import annotations
 
 import datetime as dt
-import math
-import time
 import typing as t
 from functools import cached_property
 
@@ -29,6 +27,7 @@ from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.sdk_compat import PROGRESS_MARKERS
 from tap_pinterest_ads.streams.report_api import StreamReportApi
+from tap_pinterest_ads.streams.state_writes import WindowStateWrites
 from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
@@ -72,8 +71,7 @@ class ReportStream(PinterestStream):
         self.primary_keys = self.shape.key
         self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
-        self._state_written_at = -math.inf
-        self._state_write_seconds = 0.0
+        self._state_writes = WindowStateWrites()
 
     @property
     def _accounts(self) -> AdAccountsStream:
@@ -295,19 +293,4 @@ class ReportStream(PinterestStream):
         markers["replication_key_value"] = max(value, markers.get("replication_key_value") or value)
         # A STATE per finished window, not only every 10,000 records and at the end: a run
         # killed mid-way resumes after its last finished window.
-        self._write_window_state()
-
-    def _write_window_state(self) -> None:
-        """Write the run's STATE, unless the last one was written very recently.
-
-        The state holds every account's bookmark, so one write costs O(accounts), and a write
-        per window O(accounts²) a run: with 1,000 accounts, longer than the run itself. A
-        write waits until 10× the last write's time has passed since it (state writing stays
-        under a tenth of the run); a skipped one only means a killed run redoes a little more.
-        """
-        started = time.monotonic()
-        if started - self._state_written_at < 10 * self._state_write_seconds:
-            return
-        self.tap.state_writer.write_state(self.tap.state)
-        self._state_written_at = time.monotonic()
-        self._state_write_seconds = self._state_written_at - started
+        self._state_writes.write(self.tap.state_writer, self.tap.state)
