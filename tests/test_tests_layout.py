@@ -28,8 +28,9 @@ TOP_LEVEL_TESTS = {
     "test_tests_layout.py",
 }
 SHARED_FIXTURES = {"dataset", "sim", "quick_polls", "api"}
-# A simulator over a dataset of its own per test: its tests remove entities from the dataset.
-OWN_SIMULATOR = {"simulator/conftest.py"}
+# The simulator's own tests build it as their subject: over a dataset of its own per test (its
+# tests remove entities), or with the options under test.
+OWN_SIMULATOR = {"simulator/conftest.py", "simulator/test_rate_limits.py"}
 
 
 def modules() -> dict[str, Path]:

@@ -11,6 +11,7 @@ import requests
 
 from pinterest_simulator import Dataset, Simulator
 from pinterest_simulator.ratelimit import category
+from tests.simulator_factory import running_simulator
 
 BODY = {
     "start_date": "2026-11-20",
@@ -24,7 +25,9 @@ BODY = {
 @pytest.fixture
 def sim():
     dataset = Dataset(accounts=2, days=30, today=dt.date(2026, 11, 28))
-    with Simulator(dataset, ads_analytics_limit=3, rate_limit_window_seconds=2.0) as simulator:
+    with running_simulator(
+        dataset, ads_analytics_limit=3, rate_limit_window_seconds=2.0
+    ) as simulator:
         yield simulator
 
 

@@ -21,8 +21,10 @@ import math
 
 import pytest
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from pinterest_simulator.ratelimit import ADS_ANALYTICS, category
+from tests.cli_runner import run_tap
+from tests.simulator_factory import running_simulator
 from tests.tap_runner import (
     DELIVERY,
     config_for,
@@ -30,7 +32,6 @@ from tests.tap_runner import (
     expected_delivery,
     parse_messages,
     records,
-    run_tap,
     today,
 )
 
@@ -55,7 +56,7 @@ def run(tmp_path_factory):
         today=today(),
     )
     start = today() - dt.timedelta(days=DAYS - 1)
-    with Simulator(
+    with running_simulator(
         dataset,
         report_delay_seconds=REPORT_LATENCY,
         ads_analytics_limit=LIMIT,
