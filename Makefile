@@ -33,11 +33,12 @@ setup: $(UV)
 		$(UV) sync --frozen --group dev --python $(PYTHON) --reinstall-package python-backoff
 
 # Dependencies chosen, none accumulated (deptry): the package uses every runtime dependency and
-# imports no test-only one; every import anywhere (tests, scripts, benchmarks) is declared, every
-# test dependency is used, nothing is imported that only comes with another package.
+# imports no test-only one; every import anywhere (the simulator, tests, scripts, benchmarks) is
+# declared, every test dependency is used, nothing is imported that only comes with another
+# package.
 deps: setup
 	$(VENV)/bin/deptry tap_pinterest_ads
-	$(VENV)/bin/deptry tap_pinterest_ads tests scripts benchmarks --non-dev-dependency-groups test
+	$(VENV)/bin/deptry tap_pinterest_ads pinterest_simulator tests scripts benchmarks --non-dev-dependency-groups test
 
 test: setup deps
 	$(VENV)/bin/pytest
@@ -45,9 +46,11 @@ test: setup deps
 unit: setup
 	$(VENV)/bin/pytest -m "not e2e"
 
+# mypy --strict on the package ([tool.mypy] in pyproject.toml).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -37,9 +37,6 @@ from benchmarks.harness import (
     FAKE_CLIENT_SECRET,
     FAKE_REFRESH_TOKEN,
     REPO,
-    DatasetSpec,
-    SimulatorProcess,
-    first_time,
     log,
     median,
     utc_today,
@@ -53,6 +50,7 @@ from benchmarks.loading_probes import (
     pg_landed,
     timed_copy,
 )
+from benchmarks.simulator_process import DatasetSpec, SimulatorProcess, first_time
 
 MELTANO = REPO / ".venv-meltano" / "bin" / "meltano"
 PLUGINS = REPO / ".meltano"

@@ -30,16 +30,15 @@ from benchmarks.harness import (
     DELIVERY_STREAM,
     REPO,
     TAP,
-    SimulatorProcess,
     log,
     median,
-    tap_catalog,
-    tap_config,
     utc_today,
     write_json,
 )
 from benchmarks.loading import PLUGINS, RESULTS, SPEC_150K
 from benchmarks.loading_probes import pg_landed
+from benchmarks.simulator_process import SimulatorProcess
+from benchmarks.tap_runs import tap_catalog, tap_config
 
 TARGET_VENV = PLUGINS / "loaders" / "target-postgres" / "venv" / "bin"
 VARIANT = REPO / "benchmarks" / "target_variant.py"

@@ -3,7 +3,7 @@
 Run it with `make demo` (which first builds the dev venv, .venv-meltano and the plugins).
 What it does:
 
-1. starts the simulator (`python -m tests.simulator`, background, ready-file);
+1. starts the simulator (`python -m pinterest_simulator`, background, ready-file);
 2. points the tap at it through environment variables only (TAP_PINTEREST_ADS_API_URL and the
    simulator's obviously fake credentials), exactly as a deployment would set real ones;
 3. runs the connector spec's two jobs into the embedded DuckDB sink, then the dbt project
@@ -87,7 +87,7 @@ def start_simulator(out: Path, today: dt.date) -> subprocess.Popen:
     """The simulator CLI in the background; returns once it serves (its URL in a ready file)."""
     ready_file = out / "simulator.url"
     argv = [
-        sys.executable, "-m", "tests.simulator", "--port", "0",
+        sys.executable, "-m", "pinterest_simulator", "--port", "0",
         "--accounts", str(SIMULATED["accounts"]),
         "--campaigns-per-account", str(SIMULATED["campaigns_per_account"]),
         "--ad-groups-per-campaign", str(SIMULATED["ad_groups_per_campaign"]),

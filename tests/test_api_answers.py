@@ -15,8 +15,8 @@ import subprocess
 import pytest
 import requests
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import explain
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     ENTITY_STREAMS,
     config_for,

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.simulator import Dataset, Simulator
+from pinterest_simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.columns import Kind
@@ -21,7 +22,6 @@ from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, API, DOWNLOAD
 from tests.openapi_contract import validate_history, validate_request
-from tests.simulator import Dataset, Simulator
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=9)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.client import PAGE_SIZE
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import error_lines, tap_env
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"

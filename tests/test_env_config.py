@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.config_errors import InvalidConfigError
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import error_lines, parse_messages, records
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"

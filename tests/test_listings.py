@@ -12,8 +12,8 @@ import logging
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.listing import MalformedAnswerError
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     ENTITY_STREAMS,
     config_for,

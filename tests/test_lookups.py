@@ -10,13 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tap_pinterest_ads.ad_formats import AD_FORMATS
+from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import lookups as sim_lookups
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, ACCOUNTS, API
 from tests.mock_streams import LOOKUPS, TARGETING_OPTION_TYPES, lookup
 from tests.openapi_contract import validate_component, validate_history, validate_response
-from tests.simulator import Dataset, Simulator
-from tests.simulator import lookups as sim_lookups
 from tests.test_breakdowns import records, run_tap
 
 STREAMS = (

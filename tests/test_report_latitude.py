@@ -1,7 +1,7 @@
 """The latitude the spec leaves the API in reports, served by the simulator, and what the tap
 does with it: complete and exact data, or one line naming the account, window and value.
 
-Each test switches on one report fault of `tests/simulator/report_faults.py` and runs a sync.
+Each test switches on one report fault of `pinterest_simulator/report_faults.py` and runs a sync.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from functools import partial
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
-from tap_pinterest_ads.streams import reports as report_streams
+from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY as DELIVERY_STREAM,
 )
@@ -51,7 +51,7 @@ def sim(dataset):
 
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
-    monkeypatch.setattr(report_streams, "ReportJob", partial(ReportJob, poll_initial=0.02))
+    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.02))
 
 
 def facts(outcome) -> set[tuple]:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.simulator import Dataset, Simulator
+from pinterest_simulator import Dataset, Simulator
 from tests.tap_runner import (
     DELIVERY,
     bookmarks,

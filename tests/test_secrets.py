@@ -16,8 +16,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.redaction import RedactingFilter, Redactor
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import DELIVERY, ENTITY_STREAMS, config_for, run_tap, tap_env, today
 
 CLIENT_SECRET = "fake-secret-Q9zX7"

@@ -1,4 +1,4 @@
-"""Checks that the local Pinterest API simulator (tests/simulator) behaves as documented."""
+"""Checks that the local Pinterest API simulator (pinterest_simulator) behaves as documented."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from pinterest_simulator import Dataset, Simulator, json_row
+from pinterest_simulator.common import ENTITY_STATUSES
 from tests.openapi_contract import validate_component
-from tests.simulator import Dataset, Simulator, json_row
-from tests.simulator.common import ENTITY_STATUSES
 
 TODAY = date(2026, 11, 28)
 CLIENT = ("fake-client-id", "fake-client-secret")
@@ -575,7 +575,7 @@ def test_cli_prints_url_and_stops_on_sigterm(tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.simulator",
+            "pinterest_simulator",
             "--port",
             "0",
             "--accounts",

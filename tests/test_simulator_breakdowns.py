@@ -8,9 +8,9 @@ import time
 import pytest
 import requests
 
+from pinterest_simulator import Dataset, Simulator, json_row
+from pinterest_simulator.breakdowns import TARGETING_VALUES
 from tests.openapi_contract import validate_request, validate_response
-from tests.simulator import Dataset, Simulator, json_row
-from tests.simulator.breakdowns import TARGETING_VALUES
 
 TODAY = dt.date(2026, 11, 28)
 COLUMNS = ["CAMPAIGN_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_CONVERSIONS"]

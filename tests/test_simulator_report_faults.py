@@ -1,6 +1,6 @@
 """The simulator serves the latitude the spec leaves the API in report files and polls.
 
-Each report fault of `tests/simulator/report_faults.py` is switched on and the raw answer
+Each report fault of `pinterest_simulator/report_faults.py` is switched on and the raw answer
 checked, without the tap: the tap's own tests (test_report_latitude.py, test_state_invariants.py)
 then rely on these answers.
 """
@@ -17,8 +17,8 @@ from decimal import Decimal
 import pytest
 import requests
 
+from pinterest_simulator import Dataset, Simulator
 from tests.openapi_contract import validate_response
-from tests.simulator import Dataset, Simulator
 
 TODAY = dt.date(2026, 11, 28)
 COLUMNS = ["PIN_PROMOTION_ID", "SPEND_IN_MICRO_DOLLAR", "IMPRESSION_1", "TOTAL_CONVERSIONS"]

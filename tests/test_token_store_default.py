@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
+from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import error_lines, tap_env
 
 REPO = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads import token_store
 from tap_pinterest_ads.token_store import StoredToken, TokenStore, TokenStoreError
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import ENTITY_STREAMS, config_for, error_lines, run_tap, today
 
 START = today() - dt.timedelta(days=5)

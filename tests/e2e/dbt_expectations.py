@@ -6,8 +6,8 @@ import decimal
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from pinterest_simulator import Dataset
 from tests.e2e.conftest import micro
-from tests.simulator import Dataset
 
 CENT = Decimal("0.01")
 

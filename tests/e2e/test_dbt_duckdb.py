@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from pinterest_simulator import Dataset
 from scripts.demo import SIMULATED
 from tests.e2e.conftest import REPO, dbt_results, expected_delivery, micro
 from tests.e2e.dbt_expectations import check_composites, name_of, totals
-from tests.simulator import Dataset
 
 pytestmark = pytest.mark.e2e
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tests.e2e.conftest import (
     FAKE_CREDENTIALS,
     HISTORY_DAYS,
@@ -36,7 +37,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.dbt_expectations import AD_REPORTING_COLUMNS, check_composites, name_of, totals
 from tests.postgres import PostgresServer
-from tests.simulator import Dataset, Simulator
 
 pytestmark = pytest.mark.e2e
 

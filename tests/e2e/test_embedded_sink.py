@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from pinterest_simulator import Dataset
 from tests.e2e.conftest import (
     DELIVERY_TABLE,
     DUCKDB_PYTHON,
@@ -26,7 +27,6 @@ from tests.e2e.conftest import (
     expected_entities,
     micro,
 )
-from tests.simulator import Dataset
 
 pytestmark = pytest.mark.e2e
 MONEY_DECIMALS = 6  # micro-units

@@ -15,9 +15,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tests.e2e.conftest import PLUGINS_DIR
 from tests.postgres import PostgresServer
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import ENTITY_STREAMS, config_for, error_lines, tap_command, tap_env, today
 
 pytestmark = pytest.mark.e2e

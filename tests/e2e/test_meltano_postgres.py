@@ -15,6 +15,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
+from pinterest_simulator import Dataset, Simulator
 from tests.e2e.conftest import (
     DELIVERY_TABLE,
     LOOKBACK_DAYS,
@@ -30,7 +31,6 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.dbt_expectations import check_composites, name_of, totals
 from tests.postgres import PostgresServer
-from tests.simulator import Dataset, Simulator
 
 pytestmark = pytest.mark.e2e
 

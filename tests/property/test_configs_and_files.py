@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.cli_runner import Outcome, run_main, write_json
-from tests.simulator import Dataset, Simulator
 from tests.tap_runner import today
 
 # capfd and the module's simulator are shared by every example on purpose: each run reads

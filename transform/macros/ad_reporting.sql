@@ -1,7 +1,7 @@
 {#-
   The cross-channel layout of ad_reporting__daily: one row per day and ad, in the order and
   types below, so that another channel's model with the same columns can UNION ALL into it
-  (README: "Cross-channel reporting"). Amounts are in `currency`, the ad account's own: no FX.
+  (docs/dbt.md: "Cross-channel reporting"). Amounts are in `currency`, the ad account's own: no FX.
 -#}
 {% macro ad_reporting_daily_columns() %}
   {{ return([

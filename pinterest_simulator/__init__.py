@@ -10,7 +10,7 @@ no auth); control endpoints under ``/_sim/`` (see control.py).
 
 Usage::
 
-    from tests.simulator import Dataset, Simulator
+    from pinterest_simulator import Dataset, Simulator
 
     with Simulator(dataset=Dataset(accounts=2), report_delay_seconds=0.5) as sim:
         sim.base_url            # http://127.0.0.1:PORT/v5

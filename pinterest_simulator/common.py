@@ -9,8 +9,8 @@ from pathlib import Path
 
 #: Obviously fake credentials used as defaults (never real secrets).
 FAKE_CLIENT_ID = "fake-client-id"
-FAKE_CLIENT_SECRET = "fake-client-secret"
-FAKE_REFRESH_TOKEN = "fake-refresh-0"
+FAKE_CLIENT_SECRET = "fake-client-secret"  # noqa: S105 - obviously fake
+FAKE_REFRESH_TOKEN = "fake-refresh-0"  # noqa: S105 - obviously fake
 
 ENTITY_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT")
 DEFAULT_ENTITY_STATUSES = ("ACTIVE", "PAUSED")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from typing import TYPE_CHECKING
@@ -11,63 +9,15 @@ from urllib.parse import parse_qs
 
 from . import lookups
 from .common import DEFAULT_ENTITY_STATUSES, ENTITY_STATUSES, ApiError, bad_request
+from .paging import Query, paginate, query_values
 
 if TYPE_CHECKING:
     from .requestlog import RecordedRequest
     from .simulator import Simulator
 
-Query = dict[str, list[str]]
 LIST_KINDS = {"campaigns": "campaign", "ad_groups": "ad_group", "ads": "ad"}
 NOT_FOUND_NAMES = {"campaign": "Campaign", "ad_group": "AdGroup", "ad": "Ad"}
 ROUTE = re.compile(r"^/v5/ad_accounts/(?P<acc>[^/]+)(?:/(?P<sub>[a-z_]+)(?:/(?P<eid>[^/]+))?)?$")
-
-
-def _values(query: Query, name: str) -> list[str]:
-    """Array query parameter: repeated keys and/or comma-joined values."""
-    out: list[str] = []
-    for raw in query.get(name, []):
-        out.extend(v.strip() for v in raw.split(",") if v.strip())
-    return out
-
-
-def _page_size(query: Query) -> int:
-    raw = query.get("page_size", ["25"])[-1]
-    try:
-        size = int(raw)
-    except ValueError:
-        raise bad_request(f"Invalid page_size: {raw!r}") from None
-    if not 1 <= size <= 250:
-        raise bad_request(f"page_size must be between 1 and 250, got {size}.")
-    return size
-
-
-def _encode_bookmark(last_id: str) -> str:
-    raw = json.dumps({"v": 1, "after": last_id}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_bookmark(bookmark: str) -> str:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(bookmark + "=" * (-len(bookmark) % 4)))
-        return str(int(data["after"]))
-    except (binascii.Error, ValueError, KeyError, TypeError):
-        raise bad_request("Invalid bookmark.") from None
-
-
-def paginate(items: list[dict], query: Query) -> dict:
-    size = _page_size(query)
-    order = query.get("order", ["ASCENDING"])[-1]
-    if order not in ("ASCENDING", "DESCENDING"):
-        raise bad_request(f"Invalid order: {order!r}")
-    desc = order == "DESCENDING"
-    items = sorted(items, key=lambda e: int(e["id"]), reverse=desc)
-    bookmark = query.get("bookmark", [""])[-1]
-    if bookmark:
-        after = int(_decode_bookmark(bookmark))
-        items = [e for e in items if (int(e["id"]) < after if desc else int(e["id"]) > after)]
-    page = items[:size]
-    more = len(items) > size
-    return {"items": page, "bookmark": _encode_bookmark(page[-1]["id"]) if more else None}
 
 
 def oauth_token(sim: Simulator, req: RecordedRequest) -> tuple[int, dict]:
@@ -104,7 +54,7 @@ def _account(sim: Simulator, account_id: str) -> dict:
 
 
 def _list_entities(sim: Simulator, account_id: str, kind: str, query: Query) -> dict:
-    statuses = _values(query, "entity_statuses") or list(DEFAULT_ENTITY_STATUSES)
+    statuses = query_values(query, "entity_statuses") or list(DEFAULT_ENTITY_STATUSES)
     bad = [s for s in statuses if s not in ENTITY_STATUSES]
     if bad:
         raise bad_request(f"Invalid entity_statuses: {', '.join(bad)}")
@@ -114,7 +64,7 @@ def _list_entities(sim: Simulator, account_id: str, kind: str, query: Query) -> 
         ("ad_group_ids", "ad_group_id"),
         ("ad_ids", "id"),
     ):
-        ids = _values(query, name)
+        ids = query_values(query, name)
         if len(ids) > 250:
             raise bad_request(f"{name} accepts at most 250 ids.")
         if ids:

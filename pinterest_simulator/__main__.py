@@ -1,4 +1,4 @@
-"""CLI: ``python -m tests.simulator --port 0 --accounts 3 --report-delay 0.5 --ready-file PATH``.
+"""CLI: ``python -m pinterest_simulator --port 0 --accounts 3 --report-delay 0.5 --ready-file F``.
 
 Prints ``SIMULATOR_URL=http://127.0.0.1:PORT/v5`` on stdout (and writes the URL to
 ``--ready-file``), then serves until SIGTERM/SIGINT.
@@ -19,7 +19,7 @@ from .simulator import Simulator
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
-        prog="python -m tests.simulator",
+        prog="python -m pinterest_simulator",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

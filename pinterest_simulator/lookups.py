@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .common import ASYNC_COLUMNS, ApiError, bad_request, epoch, hnum
+from .paging import paginate, query_values
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -188,13 +189,11 @@ def delivery_metrics() -> dict:
 
 def account_list(sim: Simulator, req: RecordedRequest, account_id: str, sub: str) -> dict:
     """GET /ad_accounts/{id}/{keywords,audiences,customer_lists,conversion_tags}."""
-    from .api import _values, paginate  # noqa: PLC0415 - api routes here
-
     ds = sim.dataset
     if sub == "conversion_tags":
         return {"items": conversion_tags(ds, account_id)}
     if sub == "keywords":
-        groups = [req.query.get("ad_group_id", [""])[-1], *_values(req.query, "ad_group_ids")]
+        groups = [req.query.get("ad_group_id", [""])[-1], *query_values(req.query, "ad_group_ids")]
         items = [k for g in groups if g for k in keywords(ds, g)] if any(groups) else []
         return paginate(items, req.query)
     builder = audiences if sub == "audiences" else customer_lists
