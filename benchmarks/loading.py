@@ -38,7 +38,6 @@ from benchmarks.harness import (
     FAKE_REFRESH_TOKEN,
     REPO,
     log,
-    median,
     utc_today,
     write_json,
 )
@@ -50,6 +49,7 @@ from benchmarks.loading_probes import (
     pg_landed,
     timed_copy,
 )
+from benchmarks.loading_report import headline, markdown, summarise
 from benchmarks.simulator_process import DatasetSpec, SimulatorProcess, first_time
 
 MELTANO = REPO / ".venv-meltano" / "bin" / "meltano"
@@ -57,7 +57,6 @@ PLUGINS = REPO / ".meltano"
 DUCKDB_PYTHON = PLUGINS / "loaders" / "target-duckdb" / "venv" / "bin" / "python"
 RESULTS = REPO / "benchmarks" / "results"
 EXTRACTOR = "tap-pinterest-ads--delivery"
-PG_LOADER = "target-postgres"
 # The README's 150k dataset (tests/simulator/README.md, "Big reports"): 151,247 rows.
 SPEC_150K = DatasetSpec(accounts=1, campaigns=10, ad_groups=10, ads=15, days=112)
 
@@ -259,70 +258,6 @@ def measure(
     return out
 
 
-def summarise(results: dict[str, Any]) -> dict[str, Any]:
-    """Medians per config, the COPY limit (the fastest COPY) and each config's ratio to it, and
-    what landed: rows and distinct keys, a digest of every value, the ratios' digits."""
-    copy = {method: median(rates) for method, rates in results["copy"].items()}
-    limit = max(copy.values(), default=None)
-    table = {}
-    for label, data in results["configs"].items():
-        runs = data["runs"]
-        rate = median([r["rows"] / r["from_download_s"] for r in runs])
-        digests = {r["digest"] for r in runs}
-        programs = {name for r in runs for name in r["peak_rss_mib"] if name != "?"}
-        table[label] = {
-            "loader": data["loader"],
-            "runs": len(runs),
-            "rows": sorted({r["rows"] for r in runs}),
-            "keys_unique": all(r["keys"] == r["rows"] for r in runs),
-            "digest": digests.pop()[:8] if len(digests) == 1 else "varies",
-            "ctr_max_scale": runs[0].get("ctr_max_scale"),
-            "rows_per_s_from_download": rate,
-            "rows_per_s_wall": median([r["rows"] / r["wall_s"] for r in runs]),
-            "ratio_to_copy": rate / limit if limit and data["loader"] == PG_LOADER else None,
-            "peak_rss_total_mib": median([r["peak_rss_total_mib"] for r in runs]),
-            "peak_rss_mib": {
-                name: median([r["peak_rss_mib"].get(name, 0) for r in runs]) for name in programs
-            },
-            "sdc_extracted_at_set": runs[0]["sdc_extracted_at_set"],
-            "batch_files_left": results["files_left"].get(label, 0),
-        }
-    return {"copy_rows_per_s": copy, "copy_limit": limit, "configs": table}
-
-
-def markdown(results: dict[str, Any], summary: dict[str, Any]) -> str:
-    loads = results["loadavg"]
-    limit = summary["copy_limit"]
-    lines = [
-        f"Run {results['started']} on {results['machine']}; {results['runs']} interleaved rounds, "
-        f"medians; 1-min load average during the rounds {min(loads):.2f}-{max(loads):.2f} "
-        f"(median {median(loads):.2f}). `× COPY`: against the fastest bare COPY.",
-        "",
-        "| Configuration | Rows (all keys distinct) | Rows/s from download | × COPY "
-        "| Rows/s (wall) | Peak RSS tap / target / Meltano (MiB) | Values digest | ctr digits "
-        "| `_sdc_extracted_at` set |",
-        "|---|---:|---:|---:|---:|---|---|---:|---:|",
-    ]
-    for label, row in summary["configs"].items():
-        rss = row["peak_rss_mib"]
-        target = max((v for k, v in rss.items() if k.startswith("target-")), default=0)
-        ratio = f"{row['ratio_to_copy']:.3f}×" if row["ratio_to_copy"] is not None else "–"
-        rows = "/".join(f"{n:,}" for n in row["rows"]) + ("" if row["keys_unique"] else " DUP")
-        digits = row["ctr_max_scale"] if row["ctr_max_scale"] is not None else "–"
-        lines.append(
-            f"| {label} | {rows} | {row['rows_per_s_from_download']:,.0f} | {ratio} | "
-            f"{row['rows_per_s_wall']:,.0f} | {rss.get('tap-pinterest-ads', 0):.0f} / "
-            f"{target:.0f} / {rss.get('meltano', 0):.0f} | `{row['digest']}` | {digits} | "
-            f"{row['sdc_extracted_at_set']:,} |"
-        )
-    for method, rate in summary["copy_rows_per_s"].items():
-        lines.append(
-            f"| bare psycopg COPY, {method} | {results.get('copy_rows', 0):,} | {rate:,.0f} | "
-            f"{rate / limit:.2f}× | – | – | – | – | – |"
-        )
-    return "\n".join(lines) + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.loading",
@@ -355,7 +290,7 @@ def main() -> int:
             log(f"skipped: {needed} missing (make meltano-setup)")
             return 0
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out_dir = args.out or RESULTS / f"{stamp}-loading"
+    out_dir = (args.out or RESULTS / f"{stamp}-loading").resolve()
     workdir = out_dir / "work"
     workdir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
@@ -370,11 +305,13 @@ def main() -> int:
         results.update(measure(sim, SPEC_150K.first_day(today), workdir, args.runs, args.only))
     summary = summarise(results)
     results["summary"] = summary
+    results["headline"] = headline(results)
     write_json(out_dir / "results.json", results)
     table = markdown(results, summary)
     (out_dir / "results.md").write_text(table, encoding="utf-8")
     shutil.rmtree(workdir / "meltano-home", ignore_errors=True)
     print(table)
+    print(json.dumps(results["headline"], indent=1))
     log(f"results in {out_dir}")
     return 0
 

@@ -1,6 +1,7 @@
 """target-postgres alone on the tap's 150k-row output, stock and with what-if patches.
 
     .venv/bin/python -m benchmarks.target_alone [--runs 3]
+    .venv/bin/python -m benchmarks.target_alone --profile   # cProfile of the stock target
 
 `benchmarks.loading` times the whole `meltano run`; this takes the tap and Meltano out. The
 tap's output is written once to a file (RECORD messages, and BATCH messages with their jsonl.gz
@@ -12,6 +13,10 @@ files), then target-postgres reads it from stdin, timed from start to exit:
   changes to target-postgres's `bulk_insert_records` and singer-sdk's timestamp parse (see that
   file), to size proposals upstream.
 
+`--profile` instead runs the stock target once per input under cProfile and prints where its
+time goes (own time and cumulative time of the top functions): the profile behind the loading
+figures in benchmarks/README.md.
+
 Runs are interleaved; each loads into a fresh schema, which is checked for the report's row
 count and the stock run's digest of every value.
 """
@@ -19,8 +24,10 @@ count and the stock run's digest of every value.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import pstats
 import subprocess
 import sys
 import time
@@ -83,9 +90,56 @@ def run_target(argv: list[str], messages: Path, log_path: Path) -> float:
         return time.perf_counter() - started
 
 
+def target_config(workdir: Path, pg, schema: str) -> Path:
+    return write_json(
+        workdir / f"{schema}.json",
+        {
+            "host": pg.host,
+            "port": pg.port,
+            "user": pg.user,
+            "password": "unused-trust-auth",
+            "database": pg.database,
+            "default_target_schema": schema,
+            "use_copy": True,
+            "validate_records": False,
+            "load_method": "upsert",
+            "add_record_metadata": True,
+            "hard_delete": False,
+        },
+    )
+
+
+def profile_report(path: Path, top: int = 18) -> str:
+    """Own and cumulative time of the target's top functions (pstats of the same Python)."""
+    stream = io.StringIO()
+    stats = pstats.Stats(str(path), stream=stream)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    stream.write(f"total {total:.2f} s profiled\n")
+    for key in ("tottime", "cumulative"):
+        stats.sort_stats(key).print_stats(top)
+    return stream.getvalue()
+
+
+def profile(workdir: Path, sim: SimulatorProcess, pg, connection) -> None:
+    for kind, batch in (("records", False), ("batch", True)):
+        messages = tap_output(sim, workdir, batch=batch)
+        schema = f"profile_{kind}"
+        prof = workdir / f"{schema}.prof"
+        argv = [str(TARGET_VENV / "python"), "-m", "cProfile", "-o", str(prof)]
+        argv += [str(TARGET_VENV / "target-postgres")]
+        config = target_config(workdir, pg, schema)
+        seconds = run_target([*argv, "--config", str(config)], messages, workdir / f"{schema}.log")
+        landed = pg_landed(connection, schema)
+        report = profile_report(prof)
+        (workdir.parent / f"profile-{kind}.txt").write_text(report, encoding="utf-8")
+        log(f"profile {kind}: {landed['rows']} rows in {seconds:.1f} s under cProfile")
+        print(report)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.target_alone")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="cProfile the stock target")
     args = parser.parse_args()
     import psycopg  # noqa: PLC0415
 
@@ -104,6 +158,9 @@ def main() -> int:
         running_postgres("alone") as pg,
         psycopg.connect(pg.url) as connection,
     ):
+        if args.profile:
+            profile(workdir, sim, pg, connection)
+            return 0
         inputs = {"records": tap_output(sim, workdir, batch=False)}
         inputs["BATCH"] = tap_output(sim, workdir, batch=True)
         for round_no in range(1, args.runs + 1):
@@ -111,22 +168,7 @@ def main() -> int:
             for kind, messages in inputs.items():
                 for variant, argv in (("stock", stock), ("lean rows", lean)):
                     schema = f"r{round_no}_{kind}_{variant.replace(' ', '_')}".lower()
-                    config = write_json(
-                        workdir / f"{schema}.json",
-                        {
-                            "host": pg.host,
-                            "port": pg.port,
-                            "user": pg.user,
-                            "password": "unused-trust-auth",
-                            "database": pg.database,
-                            "default_target_schema": schema,
-                            "use_copy": True,
-                            "validate_records": False,
-                            "load_method": "upsert",
-                            "add_record_metadata": True,
-                            "hard_delete": False,
-                        },
-                    )
+                    config = target_config(workdir, pg, schema)
                     seconds = run_target(
                         [*argv, "--config", str(config)], messages, workdir / f"{schema}.log"
                     )
