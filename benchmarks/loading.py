@@ -240,6 +240,7 @@ def measure(
                 out["loadavg"].append(os.getloadavg()[0])
                 out["configs"].setdefault(label, {"loader": loader, "settings": settings})
                 out["configs"][label].setdefault("runs", []).append(result)
+                write_json(workdir.parent / "partial.json", out)  # a stopped run keeps its rounds
                 log(
                     f"round {round_no} {label}: {result['rows']} rows, "
                     f"{result['rows'] / result['from_download_s']:,.0f} rows/s from download, "
