@@ -80,8 +80,12 @@ demo: setup meltano-setup
 # peer installs itself into .venv-peer). Results: benchmarks/results/<stamp>/. See
 # benchmarks/README.md. A 150k-rows-only run: make bench BENCH_ARGS="--quick"
 BENCH_ARGS ?=
-bench: setup
-	$(VENV)/bin/python -m benchmarks.bench $(BENCH_ARGS)
+# The whole job into PostgreSQL and DuckDB vs a bare COPY: benchmarks/loading.py (it replaces
+# bench.py's one-run loading section). LOADING_ARGS="--runs 5", or --list for its configurations.
+LOADING_ARGS ?=
+bench: setup meltano-setup
+	$(VENV)/bin/python -m benchmarks.bench --skip-load $(BENCH_ARGS)
+	$(VENV)/bin/python -m benchmarks.loading $(LOADING_ARGS)
 
 # The release artefacts, as .github/workflows/release.yml builds them: sdist + wheel in dist/,
 # versioned from the git tag (hatch-vcs), checked by twine.

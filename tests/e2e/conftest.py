@@ -329,3 +329,44 @@ def delivery_stream(tap_stream_ids: set[str]) -> str:
             pytrace=False,
         )
     return DELIVERY_STREAM
+
+
+@pytest.fixture(scope="session")
+def emitted_delivery(
+    delivery_stream: str, simulator: Simulator, start_date: dt.date, meltano_home: Path
+) -> dict[tuple[str, str, str], dict]:
+    """The delivery records the installed tap emits for a first run (start_date to today), by
+    key, numbers as Decimal: what a loader must store, value for value."""
+    from tests.mock_api import catalog_selecting  # noqa: PLC0415 - imports the tap
+
+    work = meltano_home / "emitted-delivery"
+    work.mkdir(exist_ok=True)
+    config = {
+        "api_url": simulator.base_url,
+        "start_date": start_date.isoformat(),
+        "token_store_path": str(work / "token-store.json"),
+        **{k.removeprefix("TAP_PINTEREST_ADS_").lower(): v for k, v in FAKE_CREDENTIALS.items()},
+    }
+    (work / "config.json").write_text(json.dumps(config))
+    catalog = catalog_selecting(config, (DELIVERY_STREAM,))
+    (work / "catalog.json").write_text(json.dumps(catalog))
+    out = subprocess.run(
+        [
+            str(TAP_EXE),
+            "--config",
+            str(work / "config.json"),
+            "--catalog",
+            str(work / "catalog.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=RUN_TIMEOUT,
+    ).stdout
+    records = {}
+    for line in out.splitlines():
+        message = json.loads(line, parse_float=Decimal)
+        if message["type"] == "RECORD" and message["stream"] == DELIVERY_STREAM:
+            record = message["record"]
+            records[(record["date"], record["ad_account_id"], record["pin_promotion_id"])] = record
+    return records

@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
 )
 
 pytestmark = pytest.mark.e2e
+MONEY_DECIMALS = 6  # micro-units
 
 _READ = r"""
 import json, sys
@@ -52,6 +53,38 @@ for (table,) in con.execute(
                             "spend": str(spend[0][0]) if spend else None}
 print(json.dumps(out))
 """
+
+
+_READ_DELIVERY = r"""
+import json, sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+cur = con.execute(f"SELECT * FROM {sys.argv[2]}")
+names = [d[0] for d in cur.description]
+print(json.dumps([dict(zip(names, row)) for row in cur.fetchall()], default=str))
+"""
+
+
+def read_delivery_rows(path: Path) -> list[dict]:
+    """Every row of the delivery table; DOUBLE columns come back as floats (repr round-trips)."""
+    result = subprocess.run(
+        [str(DUCKDB_PYTHON), "-c", _READ_DELIVERY, str(path), f"{SCHEMA}.{DELIVERY_TABLE}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def same_in_duckdb(loaded: object, emitted: object) -> bool:
+    """target-duckdb 0.8.0 stores JSON numbers as DOUBLE: money (micro-units / 10^6, at most 6
+    decimals) comes back exact to the micro-unit; the 28-digit ratios as the nearest double."""
+    if isinstance(emitted, Decimal) and isinstance(loaded, float):
+        if emitted.as_tuple().exponent >= -MONEY_DECIMALS:
+            return round(Decimal(repr(loaded)), MONEY_DECIMALS) == emitted
+        return loaded == float(emitted)
+    return loaded == emitted
 
 
 def read_duckdb(path: Path) -> dict:
@@ -99,3 +132,21 @@ def test_delivery_import_into_duckdb_holds_every_row(
     assert sorted(loaded) == sorted(expected)
     total = sum(micro(row.get("SPEND_IN_MICRO_DOLLAR")) for row in expected.values())
     assert Decimal(table["spend"]) == total
+
+
+def test_second_delivery_import_into_duckdb_keeps_every_row_once_with_every_value(
+    delivery_stream: str,
+    meltano: MeltanoRunner,
+    duckdb_file: Path,
+    emitted_delivery: dict[tuple[str, str, str], dict],
+) -> None:
+    """After the run above, a second one re-pulls the lookback window: upserted on the key."""
+    meltano("run", "tap-pinterest-ads--delivery", "target-duckdb")
+    rows = read_delivery_rows(duckdb_file)
+    keys = [(row["date"], row["ad_account_id"], row["pin_promotion_id"]) for row in rows]
+    assert len(keys) == len(set(keys)) == len(emitted_delivery)
+    for key, row in zip(keys, rows, strict=True):
+        emitted = emitted_delivery[key]
+        assert set(emitted) <= set(row)
+        different = {f: (row[f], v) for f, v in emitted.items() if not same_in_duckdb(row[f], v)}
+        assert not different, key

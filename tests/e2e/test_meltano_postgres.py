@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import psycopg
 import pytest
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.e2e
 
 DELIVERY_STATE_ID = "dev:tap-pinterest-ads--delivery-to-target-postgres"
 KEY = ("date", "ad_account_id", "pin_promotion_id")
+MONEY_DECIMALS = 6  # micro-units
 REPORTING = "pinterest_reporting"  # the dbt models' schema (meltano.yml, dbt-postgres)
 
 
@@ -215,6 +217,43 @@ def test_delivery_import_loads_every_report_row(
     # Money is exact: micro-units / 10^6 in a numeric column.
     spend = query(postgres, f"SELECT sum(spend) FROM {SCHEMA}.{DELIVERY_TABLE}")[0][0]
     assert spend == sum(micro(row.get("SPEND_IN_MICRO_DOLLAR")) for row in expected.values())
+
+
+def test_delivery_import_stores_every_value_the_tap_emits(
+    first_delivery: DeliveryRun,
+    postgres: PostgresServer,
+    emitted_delivery: dict[tuple[str, str, str], dict],
+) -> None:
+    """meltano.yml sets `validate_records: false` (the tap's records are typed by construction):
+    the table still holds every field of every record as emitted. Money (micro-units / 10^6),
+    counts, ids and dates are exact; the 28-digit ratios (ctr, cpc, ...) keep a double's 17
+    significant digits, because target-postgres's COPY path (`use_copy: true`) passes numbers
+    through float."""
+    with psycopg.connect(postgres.url, autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute(f"SELECT * FROM {SCHEMA}.{DELIVERY_TABLE}")
+        names = [column.name for column in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    assert len(rows) == len(emitted_delivery)
+    for row in rows:
+        key = (row["date"].isoformat(), row["ad_account_id"], row["pin_promotion_id"])
+        emitted = emitted_delivery[key]
+        assert {name for name in row if not name.startswith("_sdc_")} == set(emitted)
+        different = {
+            name: (row[name], value)
+            for name, value in emitted.items()
+            if not same_in_postgres(row[name], value)
+        }
+        assert not different, key
+    # The Singer metadata is there too: when each row was extracted and loaded.
+    assert all(row["_sdc_extracted_at"] and row["_sdc_batched_at"] for row in rows)
+
+
+def same_in_postgres(loaded: object, emitted: object) -> bool:
+    if isinstance(loaded, dt.date):
+        return loaded.isoformat() == emitted
+    if isinstance(emitted, Decimal) and emitted.as_tuple().exponent < -MONEY_DECIMALS:
+        return float(loaded) == float(emitted)  # a ratio: equal as doubles
+    return loaded == emitted
 
 
 def test_second_delivery_import_repulls_the_lookback_window_without_duplicates(
