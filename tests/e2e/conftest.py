@@ -195,6 +195,11 @@ def base_env(home: Path) -> dict[str, str]:
     return env
 
 
+def dbt_paths(home: Path) -> dict[str, str]:
+    """dbt's target/ (compiled SQL, run_results.json) and logs/ out of the repo's transform/."""
+    return {"DBT_TARGET_PATH": str(home / "dbt-target"), "DBT_LOG_PATH": str(home / "dbt-logs")}
+
+
 @pytest.fixture(scope="session")
 def meltano_project(meltano_home: Path) -> MeltanoRunner:
     """Meltano on the project alone: no tap or target settings."""
@@ -225,83 +230,6 @@ def meltano(
         **FAKE_CREDENTIALS,
     )
     return MeltanoRunner(env=env, home=meltano_home)
-
-
-def dbt_paths(home: Path) -> dict[str, str]:
-    """dbt's target/ (compiled SQL, run_results.json) and logs/ out of the repo's transform/."""
-    return {"DBT_TARGET_PATH": str(home / "dbt-target"), "DBT_LOG_PATH": str(home / "dbt-logs")}
-
-
-def dbt_results(target_path: str | Path) -> dict[str, str]:
-    """Status of every node of the last dbt invocation (run_results.json), by unique_id."""
-    results = json.loads((Path(target_path) / "run_results.json").read_text())["results"]
-    return {result["unique_id"]: result["status"] for result in results}
-
-
-# --------------------------------------------------------------------------- expectations
-@dataclasses.dataclass(frozen=True)
-class ReportRequest:
-    """One `POST /ad_accounts/{id}/reports` the tap made."""
-
-    account_id: str
-    body: dict
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date.fromisoformat(self.body["start_date"])
-
-    @property
-    def end(self) -> dt.date:
-        return dt.date.fromisoformat(self.body["end_date"])
-
-
-def report_requests(sim: Simulator, since: int = 0) -> list[ReportRequest]:
-    """The report creations in the simulator's request log from position `since` on."""
-    found = []
-    for request in sim.requests.snapshot()[since:]:
-        parts = request.path.rstrip("/").split("/")
-        if request.method == "POST" and parts[-1] == "reports" and request.status == 200:
-            found.append(ReportRequest(parts[-2], request.json()))
-    return found
-
-
-def default_report_columns() -> list[str]:
-    """The API columns the tap requests by default."""
-    from tap_pinterest_ads.reports.shapes import DELIVERY  # noqa: PLC0415
-
-    return list(DELIVERY.requested_columns())
-
-
-def expected_delivery(
-    dataset: Dataset,
-    start: dt.date,
-    end: dt.date,
-    columns: list[str] | None = None,
-    accounts: list[str] | None = None,
-) -> dict[tuple[str, str, str], dict]:
-    """Raw report rows the tap should load, by key (date, ad_account_id, pin_promotion_id)."""
-    columns = columns or default_report_columns()
-    rows = {}
-    for account in accounts or dataset.account_ids:
-        for row in dataset.delivery_rows(account, start, end, columns):
-            rows[(str(row["DATE"]), account, str(row["PIN_PROMOTION_ID"]))] = row
-    return rows
-
-
-def expected_entities(dataset: Dataset, kind: str, *, include_removed: bool) -> list[dict]:
-    """Entities of every status (the tap asks for all of them), across accounts."""
-    return [
-        entity
-        for account in dataset.account_ids
-        for entity in dataset.entities(
-            kind, account, statuses=None, include_removed=include_removed
-        )
-    ]
-
-
-def micro(value: object) -> Decimal:
-    """Micro-currency units (report) -> amount."""
-    return Decimal(int(value or 0)) / Decimal(1_000_000)
 
 
 @pytest.fixture(scope="session")

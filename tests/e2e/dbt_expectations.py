@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from pinterest_simulator import Dataset
-from tests.e2e.conftest import micro
+from tests.e2e.expectations import micro
 
 CENT = Decimal("0.01")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.e2e.conftest import PLUGINS_DIR, expected_delivery
+from tests.e2e.conftest import PLUGINS_DIR
+from tests.e2e.expectations import expected_delivery
 from tests.mock_api import catalog_selecting
 
 pytestmark = pytest.mark.e2e

@@ -24,18 +24,9 @@ import psycopg
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
-from tests.e2e.conftest import (
-    FAKE_CREDENTIALS,
-    HISTORY_DAYS,
-    MeltanoRunner,
-    base_env,
-    dbt_paths,
-    dbt_results,
-    expected_delivery,
-    micro,
-    report_requests,
-)
+from tests.e2e.conftest import FAKE_CREDENTIALS, HISTORY_DAYS, MeltanoRunner, base_env, dbt_paths
 from tests.e2e.dbt_expectations import AD_REPORTING_COLUMNS, check_composites, name_of, totals
+from tests.e2e.expectations import dbt_results, expected_delivery, micro, report_requests
 from tests.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e

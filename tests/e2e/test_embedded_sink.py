@@ -17,19 +17,15 @@ from pathlib import Path
 import pytest
 
 from pinterest_simulator import Dataset
-from tests.e2e.conftest import (
-    DELIVERY_TABLE,
-    DUCKDB_PYTHON,
-    META_TABLES,
-    SCHEMA,
-    MeltanoRunner,
+from tests.e2e.conftest import DELIVERY_TABLE, DUCKDB_PYTHON, META_TABLES, SCHEMA, MeltanoRunner
+from tests.e2e.expectations import (
     expected_delivery,
     expected_entities,
     micro,
+    same_in_duckdb,
 )
 
 pytestmark = pytest.mark.e2e
-MONEY_DECIMALS = 6  # micro-units
 
 _READ = r"""
 import json, sys
@@ -75,16 +71,6 @@ def read_delivery_rows(path: Path) -> list[dict]:
         timeout=60,
     )
     return json.loads(result.stdout.splitlines()[-1])
-
-
-def same_in_duckdb(loaded: object, emitted: object) -> bool:
-    """target-duckdb 0.8.0 stores JSON numbers as DOUBLE: money (micro-units / 10^6, at most 6
-    decimals) comes back exact to the micro-unit; the 28-digit ratios as the nearest double."""
-    if isinstance(emitted, Decimal) and isinstance(loaded, float):
-        if emitted.as_tuple().exponent >= -MONEY_DECIMALS:
-            return round(Decimal(repr(loaded)), MONEY_DECIMALS) == emitted
-        return loaded == float(emitted)
-    return loaded == emitted
 
 
 def read_duckdb(path: Path) -> dict:

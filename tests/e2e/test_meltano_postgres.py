@@ -10,53 +10,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 
 import psycopg
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
-from tests.e2e.conftest import (
-    DELIVERY_TABLE,
-    LOOKBACK_DAYS,
-    META_TABLES,
-    SCHEMA,
-    MeltanoRunner,
+from tests.e2e.conftest import DELIVERY_TABLE, LOOKBACK_DAYS, META_TABLES, SCHEMA, MeltanoRunner
+from tests.e2e.dbt_expectations import check_composites, name_of, totals
+from tests.e2e.expectations import (
     ReportRequest,
+    bookmarks_by_account,
     dbt_results,
+    delivery_keys,
     expected_delivery,
     expected_entities,
     micro,
+    query,
     report_requests,
+    same_in_postgres,
+    tables,
 )
-from tests.e2e.dbt_expectations import check_composites, name_of, totals
 from tests.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
 
 DELIVERY_STATE_ID = "dev:tap-pinterest-ads--delivery-to-target-postgres"
 KEY = ("date", "ad_account_id", "pin_promotion_id")
-MONEY_DECIMALS = 6  # micro-units
 REPORTING = "pinterest_reporting"  # the dbt models' schema (meltano.yml, dbt-postgres)
-
-
-def query(postgres: PostgresServer, sql: str, *params: object) -> list[tuple]:
-    with psycopg.connect(postgres.url, autocommit=True) as conn:
-        return conn.execute(sql, params).fetchall()
-
-
-def tables(postgres: PostgresServer) -> set[str]:
-    rows = query(
-        postgres, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", SCHEMA
-    )
-    return {name for (name,) in rows}
-
-
-def delivery_keys(postgres: PostgresServer) -> list[tuple[str, str, str]]:
-    rows = query(
-        postgres, f"SELECT date, ad_account_id, pin_promotion_id FROM {SCHEMA}.{DELIVERY_TABLE}"
-    )
-    return [(d.isoformat(), account, promotion) for d, account, promotion in rows]
 
 
 @dataclasses.dataclass
@@ -104,21 +84,6 @@ def removed_campaign(meta_run: None, meltano: MeltanoRunner, simulator: Simulato
     simulator.remove_entity("campaign", campaign_id)
     meltano("run", "pinterest-ads-meta-refresh")
     return campaign_id
-
-
-def bookmarks_by_account(state: dict, dataset: Dataset) -> dict[str, dt.date]:
-    """Bookmark per ad account: per partition when the state has them, else the stream's."""
-    stream_state = state.get("bookmarks", {}).get("pin_promotion_delivery", {})
-    found: dict[str, dt.date] = {}
-    for partition in stream_state.get("partitions", []):
-        account = partition.get("context", {}).get("ad_account_id")
-        if account and partition.get("replication_key_value"):
-            found[account] = dt.date.fromisoformat(str(partition["replication_key_value"])[:10])
-    if not found and stream_state.get("replication_key_value"):
-        day = dt.date.fromisoformat(str(stream_state["replication_key_value"])[:10])
-        found = dict.fromkeys(dataset.account_ids, day)
-    assert found, f"no delivery bookmark in the state: {state}"
-    return found
 
 
 # --------------------------------------------------------------------------- meta
@@ -246,14 +211,6 @@ def test_delivery_import_stores_every_value_the_tap_emits(
         assert not different, key
     # The Singer metadata is there too: when each row was extracted and loaded.
     assert all(row["_sdc_extracted_at"] and row["_sdc_batched_at"] for row in rows)
-
-
-def same_in_postgres(loaded: object, emitted: object) -> bool:
-    if isinstance(loaded, dt.date):
-        return loaded.isoformat() == emitted
-    if isinstance(emitted, Decimal) and emitted.as_tuple().exponent < -MONEY_DECIMALS:
-        return float(loaded) == float(emitted)  # a ratio: equal as doubles
-    return loaded == emitted
 
 
 def test_second_delivery_import_repulls_the_lookback_window_without_duplicates(
