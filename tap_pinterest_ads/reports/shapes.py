@@ -70,6 +70,12 @@ class ReportShape:
     # may not exist at another level.
     accepts_report_columns: bool = False
 
+    @property
+    def has_conversions(self) -> bool:
+        """Whether rows carry conversion metrics (a day is final for them only once its
+        conversions are)."""
+        return any(m.api in CONVERSION_COLUMNS for m in self.metrics)
+
     def requested_columns(self, extra: Iterable[Column] = ()) -> tuple[str, ...]:
         """The `columns` of the report request: dimensions, metrics, then extras."""
         names = [
