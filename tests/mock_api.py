@@ -112,7 +112,19 @@ def register_reports(mocker: requests_mock.Mocker) -> None:
         token = request.path.split("/")[-2]
         return report_rows_for(*created[token])
 
+    register_finality(mocker)
     for account in ACCOUNTS:
         mocker.post(f"{API}/ad_accounts/{account}/reports", json=create)
         mocker.get(f"{API}/ad_accounts/{account}/reports", json=status)
     mocker.get(re.compile(re.escape(DOWNLOAD) + r"/.*"), json=download)
+
+
+def register_finality(mocker: requests_mock.Mocker, open_days: int = 1) -> None:
+    """GET /resources/metrics_ready_state: the last `open_days` days (today included) open."""
+
+    def ready(request, context):
+        day = dt.date.fromisoformat(request.qs["date"][0])
+        final = day <= dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=open_days)
+        return {"conversion_metrics_ready": final, "non_conversion_metrics_ready": final}
+
+    mocker.get(f"{API}/resources/metrics_ready_state", json=ready)

@@ -203,12 +203,13 @@ def test_targeting_breakdowns_give_the_simulators_rows_exactly(synced, dataset, 
     assert locations == {"500", "501", "803"}  # JSON numbers in the report, text in the record
 
 
-def test_targeting_windows_take_two_reports_and_are_bookmarked_after_both(synced) -> None:
+def test_targeting_windows_take_three_reports_and_are_bookmarked_after_all(synced) -> None:
     _, messages, bodies = synced
     targeting = [b for b in bodies if b["level"] == "PIN_PROMOTION_TARGETING"]
     assert Counter(tuple(b["targeting_types"]) for b in targeting) == {
         ("AGE_BUCKET", "GENDER", "COUNTRY", "REGION", "APPTYPE"): 2,
-        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT"): 2,
+        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT", "AUDIENCE_INCLUDE"): 2,
+        ("PINNER_INTEREST", "GEO", "AGE_BUCKET_AND_GENDER"): 2,
     }
     assert {(b["start_date"], b["end_date"]) for b in targeting} == {
         (START.isoformat(), TODAY.isoformat())

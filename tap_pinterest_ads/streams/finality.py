@@ -34,6 +34,7 @@ class MetricsReadyStateStream(PinterestStream):
     """
 
     name = "metrics_ready_state"
+    path = PATH
     primary_keys: t.ClassVar[list[str]] = ["date"]
     replication_key = None
     schema: t.ClassVar[dict[str, t.Any]] = {
