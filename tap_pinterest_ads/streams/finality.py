@@ -67,7 +67,11 @@ class MetricsReadyStateStream(PinterestStream):
 
     @override
     def get_records(self, context: Context | None) -> Iterator[Record]:
-        """The days the run's report streams asked about, oldest first."""
+        """The days the run's selected report streams read, oldest first."""
+        for stream in self.tap.streams.values():
+            run_plan = getattr(stream, "run_plan", None)
+            if stream.selected and isinstance(run_plan, RunPlan):
+                run_plan.planned()
         for finality in self.tap.finality.checked():
             yield finality.record()
 
@@ -88,8 +92,9 @@ def with_finality(
     return build_with_flags
 
 
-class OpenDays:
-    """One report stream's adaptive lookback: per ad account, the oldest open day."""
+class RunPlan:
+    """One report stream's windows of this run and its adaptive lookback: per ad account,
+    the oldest open day."""
 
     def __init__(self, stream: ReportStream) -> None:
         self._stream = stream
@@ -97,6 +102,19 @@ class OpenDays:
         self._stream_name = stream.name
         self._conversions = stream.shape.has_conversions
         self._markers: dict[str, OpenDayMarker] = {}
+        self._planned: list[tuple[str, Window]] | None = None
+
+    def planned(self) -> list[tuple[str, Window]]:
+        """(ad account, window) of every report of the run, planned once. The finality of
+        their days is asked first, before any report is created: a day whose books close
+        while it is being read stays open."""
+        if self._planned is None:
+            stream = self._stream
+            self._planned = [
+                (p["ad_account_id"], w) for p in stream.partitions for w in stream.windows(p)
+            ]
+            self._tap.finality.ensure(window for _, window in self._planned)
+        return self._planned
 
     def repair(self, state: dict[str, t.Any], ad_account_id: str, today: dt.date) -> None:
         """Read the state's key with the bookmark's rules (a date-time or a future day is

@@ -26,7 +26,7 @@ from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.sdk_compat import PROGRESS_MARKERS
-from tap_pinterest_ads.streams.finality import OpenDays, with_finality
+from tap_pinterest_ads.streams.finality import RunPlan, with_finality
 from tap_pinterest_ads.streams.report_api import StreamReportApi
 from tap_pinterest_ads.typing_compat import override
 
@@ -71,7 +71,7 @@ class ReportStream(PinterestStream):
         self.primary_keys = self.shape.key
         self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
-        self._open_days = OpenDays(self)
+        self.run_plan = RunPlan(self)
 
     @property
     def _accounts(self) -> AdAccountsStream:
@@ -148,11 +148,9 @@ class ReportStream(PinterestStream):
                 self._mark_covered(context, Window(request.start_date, request.end_date))
 
     def _start_reports(self) -> ReportQueue:
-        planned = [(p["ad_account_id"], w) for p in self.partitions for w in self._windows(p)]
-        self.tap.finality.ensure(window for _, window in planned)  # before any report
         requests_ = [
             self._report_request(account, window, targeting_types)
-            for account, window in planned
+            for account, window in self.run_plan.planned()
             for targeting_types in self.shape.targeting_batches
         ]
         api = StreamReportApi(self)
@@ -209,7 +207,7 @@ class ReportStream(PinterestStream):
         for partition in partitions or ():
             if (account := partition["context"].get("ad_account_id")) in accounts:
                 self._repaired(partition, account, today)
-                self._open_days.repair(partition, account, today)
+                self.run_plan.repair(partition, account, today)
 
     def _repaired(
         self, state: dict[str, t.Any], ad_account_id: str, today: dt.date
@@ -228,7 +226,7 @@ class ReportStream(PinterestStream):
         changed since, e.g. a run that crossed UTC midnight)."""
         return self._repaired(self.get_context_state(context), context["ad_account_id"], today)
 
-    def _windows(self, context: Context) -> tuple[Window, ...]:
+    def windows(self, context: Context) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
         start = self.settings.start_date or today - dt.timedelta(days=DEFAULT_FIRST_RUN_DAYS)
         plan = plan_windows(
@@ -238,7 +236,7 @@ class ReportStream(PinterestStream):
             today=today,
             max_span_days=self.shape.max_span_days,
             max_history_days=self.shape.max_history_days,
-            reopen_from=self._open_days.plan_start(context, today),
+            reopen_from=self.run_plan.plan_start(context, today),
         )
         if plan.clamped_from:
             self.logger.warning(
@@ -287,7 +285,7 @@ class ReportStream(PinterestStream):
         """
         state = self.get_context_state(context)
         value = window.end.isoformat()
-        self._open_days.finished(context, window)
+        self.run_plan.finished(context, window)
         # Window ends are days the tap requested, never after today; the state's own value
         # was read and repaired by _bookmark before the first window was planned.
         state["replication_key"] = self.replication_key
