@@ -154,13 +154,11 @@ def test_max_lookback_days_zero_keeps_the_fixed_lookback(sim, capsys):
 
 def test_spend_is_untouched_by_the_books_clock(sim, capsys):
     first = {
-        (r["date"], r["pin_promotion_id"]): r["spend"]
-        for r in records(run(sim, capsys), DELIVERY)
+        (r["date"], r["pin_promotion_id"]): r["spend"] for r in records(run(sim, capsys), DELIVERY)
     }
     sim.close_books(5)
     second = {
-        (r["date"], r["pin_promotion_id"]): r["spend"]
-        for r in records(run(sim, capsys), DELIVERY)
+        (r["date"], r["pin_promotion_id"]): r["spend"] for r in records(run(sim, capsys), DELIVERY)
     }
     assert first == second
     assert all(isinstance(v, Decimal) and v * MICRO == int(v * MICRO) for v in first.values())

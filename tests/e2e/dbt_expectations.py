@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,8 +19,14 @@ AD_REPORTING_COLUMNS = [
     ("account_name", "text"), ("campaign_id", "text"), ("campaign_name", "text"),
     ("ad_group_id", "text"), ("ad_group_name", "text"), ("ad_id", "text"), ("ad_name", "text"),
     ("currency", "text"), ("spend", "numeric"), ("impressions", "bigint"), ("clicks", "bigint"),
-    ("conversions", "bigint"), ("conversion_value", "numeric"),
+    ("conversions", "bigint"), ("conversion_value", "numeric"), ("is_final", "boolean"),
 ]  # fmt: skip
+
+
+def is_final(ds: Dataset, day: str | dt.date) -> bool:
+    """Whether the simulator's books had closed every metric of `day` (books.py)."""
+    ready = ds.books.ready_state(dt.date.fromisoformat(str(day)))
+    return ready["conversion_metrics_ready"] and ready["non_conversion_metrics_ready"]
 
 
 def name_of(ds: Dataset, kind: str, entity_id: str) -> str:

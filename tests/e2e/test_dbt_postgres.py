@@ -35,7 +35,14 @@ from tests.e2e.conftest import (
     micro,
     report_requests,
 )
-from tests.e2e.dbt_expectations import AD_REPORTING_COLUMNS, check_composites, name_of, totals
+from pinterest_simulator.lookups import audiences, customer_lists
+from tests.e2e.dbt_expectations import (
+    AD_REPORTING_COLUMNS,
+    check_composites,
+    is_final,
+    name_of,
+    totals,
+)
 from tests.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +52,7 @@ STAGING = "pinterest_reporting_staging"
 DEFAULT_STREAMS = [
     "ad_accounts", "campaigns", "ad_groups", "pin_promotions", "pin_promotion_delivery",
     "audiences", "customer_lists", "conversion_tags", "targeting_options", "ad_formats",
+    "metrics_ready_state",
 ]  # fmt: skip
 OPT_IN_STREAMS = [
     "ad_account_delivery", "campaign_delivery", "ad_group_delivery",
@@ -148,6 +156,22 @@ def test_first_day_builds_every_model_before_any_entity_table_exists(
     assert len(rows) == len(expected)
     assert {delivery_key(r) for r in rows} == set(expected)
     assert all(r["campaign_name"] is None and r["pin_promotion_name"] is None for r in rows)
+    for row in rows:
+        ready = ds.books.ready_state(row["date_day"])
+        assert row["metrics_final"] is ready["non_conversion_metrics_ready"]
+        assert row["conversion_metrics_final"] is ready["conversion_metrics_ready"]
+        assert row["is_final"] is is_final(ds, row["date_day"])
+    assert {r["is_final"] for r in rows} == {True, False}
+    # The job loads the days it read and what Pinterest said of each.
+    days = query(warehouse, f"SELECT * FROM {STAGING}.stg_pinterest__metrics_ready_state")
+    assert sorted(d["date_day"] for d in days) == [
+        start + dt.timedelta(days=n) for n in range((ds.today - start).days + 1)
+    ]
+    for day in days:
+        ready = ds.books.ready_state(day["date_day"])
+        assert (day["conversion_metrics_ready"], day["non_conversion_metrics_ready"]) == (
+            ready["conversion_metrics_ready"], ready["non_conversion_metrics_ready"],
+        )  # fmt: skip
     assert not any(r["campaign_removed"] for r in rows)
     assert sum(r["spend"] for r in rows) == sum(
         micro(raw.get("SPEND_IN_MICRO_DOLLAR")) for raw in expected.values()
@@ -205,6 +229,8 @@ def test_daily_reports_sum_first_then_divide(
         wanted = {key: totals(raws) for key, raws in groups.items()}
         for row in rows:
             assert row["spend"] == wanted[(row["date_day"].isoformat(), row[id_column])]["spend"]
+            # Every row of a day shares its finality: the total is final when the day is.
+            assert row["is_final"] is is_final(ds, row["date_day"])
         # Daily totals of several ads: every one has video views, so no NULL ratio here.
         check_composites(
             rows, wanted, key=lambda r, c=id_column: (r["date_day"].isoformat(), r[c]),
@@ -234,6 +260,7 @@ def test_cross_channel_model_has_the_documented_layout(
         assert row["clicks"] == int(raw.get("CLICKTHROUGH_1") or 0)
         assert row["conversions"] == int(raw.get("TOTAL_CONVERSIONS") or 0)
         assert row["conversion_value"] == micro(raw.get("TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR"))
+        assert row["is_final"] is is_final(ds, row["date_day"])
 
 
 def requested_rows(
@@ -278,6 +305,15 @@ def test_breakdown_hourly_and_conversion_models(
     assert names[("REGION", "US-CA")] == "United States: California"  # ... GEO
     assert names[("GENDER", "female")] == "Female"
     assert names[("KEYWORD", "linen shirt")] is None  # a value that is its own name
+    assert names[("PINNER_INTEREST", "924581335376")] == "Food and Drinks"  # ... INTEREST
+    assert names[("GEO", "GB-ENG")] == "United Kingdom: England"
+    # Audiences: the account's retargeting and lookalike audiences and a customer list, by id.
+    for account in sim.dataset.account_ids:
+        visitors, lookalike, _ = audiences(sim.dataset, account)
+        listed = customer_lists(sim.dataset, account)[0]
+        for audience in (visitors, lookalike, listed):
+            assert names[("AUDIENCE_INCLUDE", audience["id"])] == audience["name"]
+    assert "AGE_BUCKET_AND_GENDER" in {kind for kind, _ in names}
 
     hourly = requested_rows(sim, mark, "PIN_PROMOTION", "HOUR")
     got = query(

@@ -30,8 +30,11 @@ OPEN_DAYS = st.one_of(
         lambda n: ("day", (TODAY - dt.timedelta(days=n)).isoformat(), TODAY - dt.timedelta(n))
     ),
     st.integers(0, 20).map(
-        lambda n: ("date-time", f"{TODAY - dt.timedelta(days=n)}T00:00:00Z",
-                   TODAY - dt.timedelta(days=n))  # fmt: skip
+        lambda n: (
+            "date-time",
+            f"{TODAY - dt.timedelta(days=n)}T00:00:00Z",
+            TODAY - dt.timedelta(days=n),
+        )  # fmt: skip
     ),
     st.sampled_from(["soon", "2026-02-30", 7, True]).map(lambda v: ("not a date", v, None)),
 )
