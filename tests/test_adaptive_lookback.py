@@ -36,7 +36,8 @@ def days_back(first: int, last: int = 0) -> list[dt.date]:
 @pytest.fixture
 def sim():
     data = Dataset(accounts=2, campaigns_per_account=1, ad_groups_per_campaign=1,
-                   ads_per_ad_group=2, days=60, seed=41, today=TODAY, inactive_percent=0)  # fmt: skip
+                   ads_per_ad_group=2, days=60, seed=41, today=TODAY,
+                   inactive_percent=0)  # fmt: skip
     with Simulator(dataset=data) as simulator, pytest.MonkeyPatch.context() as patch:
         patch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.01))
         simulator.apply_settings(conversion_final_after_days=CONVERSION_DAYS)
@@ -115,7 +116,8 @@ def test_the_next_run_rereads_exactly_the_open_days_which_become_final(sim, caps
         changed |= any(before[k] != want[k] for k in want)
         for record in records(second, DELIVERY):
             if record["date"] == day.isoformat():
-                assert record["metrics_final"] and record["conversion_metrics_final"]
+                assert record["metrics_final"]
+                assert record["conversion_metrics_final"]
     assert changed  # the re-read mattered: conversions had arrived since
     oldest_open = (TODAY - dt.timedelta(days=CONVERSION_DAYS - 4)).isoformat()
     assert set(open_days_in_state(states(second)[-1]).values()) == {oldest_open}

@@ -24,6 +24,7 @@ import psycopg
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator.lookups import audiences, customer_lists
 from tests.e2e.conftest import (
     FAKE_CREDENTIALS,
     HISTORY_DAYS,
@@ -35,7 +36,6 @@ from tests.e2e.conftest import (
     micro,
     report_requests,
 )
-from pinterest_simulator.lookups import audiences, customer_lists
 from tests.e2e.dbt_expectations import (
     AD_REPORTING_COLUMNS,
     check_composites,

@@ -34,7 +34,7 @@ OPEN_DAYS = st.one_of(
             "date-time",
             f"{TODAY - dt.timedelta(days=n)}T00:00:00Z",
             TODAY - dt.timedelta(days=n),
-        )  # fmt: skip
+        )
     ),
     st.sampled_from(["soon", "2026-02-30", 7, True]).map(lambda v: ("not a date", v, None)),
 )
