@@ -3,6 +3,7 @@ download links that expire."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -202,6 +203,8 @@ class ReportStore:
             [
                 job.account_id,
                 self.dataset.version,
+                # Open days' conversions change as the books clock moves (books.py).
+                dataclasses.astuple(self.dataset.books),
                 {**r, "start": str(r["start"]), "end": str(r["end"])},
             ],
             sort_keys=True,

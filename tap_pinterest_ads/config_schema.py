@@ -109,9 +109,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=30,
         title="Max Lookback Days",
         description=(
-            "How far back a run re-reads days whose metrics Pinterest had not finalised when "
-            "they were last read (the adaptive lookback; lookback_days always applies). "
-            "Default 30, the default click attribution window."
+            "How many days back a run re-reads days whose metrics Pinterest had not finalised "
+            "when they were last read (the adaptive lookback; lookback_days always applies). "
+            "The default is the default click attribution window."
         ),
     ),
     _window("click_window_days", _API_ATTRIBUTION.click_window_days, "Click"),
