@@ -8,7 +8,8 @@ import typing as t
 
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.reports.bookmarks import read_bookmark
-from tap_pinterest_ads.reports.finality import OPEN, OpenDayMarker, reopen_from
+from tap_pinterest_ads.reports.finality import OPEN, FinalityBook, OpenDayMarker, reopen_from
+from tap_pinterest_ads.reports.windows import Window
 from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
@@ -16,7 +17,6 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context, Record
 
-    from tap_pinterest_ads.reports.windows import Window
     from tap_pinterest_ads.streams.report_base import ReportStream
     from tap_pinterest_ads.tap import TapPinterestAds
 
@@ -64,6 +64,15 @@ class MetricsReadyStateStream(PinterestStream):
         except ValueError:  # requests' JSONDecodeError
             self.logger.warning("GET %s?date=%s answered with a body that is not JSON", PATH, day)
             return None
+
+    @override
+    def request_records(self, context: Context | None) -> Iterator[Record]:
+        """Today's answer: what `--test` reads to prove the endpoint answers (a sync emits
+        `get_records` instead)."""
+        today = dt.datetime.now(dt.timezone.utc).date()
+        book = FinalityBook(self.fetch)
+        book.ensure([Window(today, today)])
+        yield from (finality.record() for finality in book.checked())
 
     @override
     def get_records(self, context: Context | None) -> Iterator[Record]:
