@@ -26,6 +26,11 @@ class Books:
     elapsed_days: int = 0
 
     @property
+    def clock(self) -> tuple[int, int, int]:
+        """What report contents depend on (the report cache's key)."""
+        return (self.elapsed_days, self.non_conversion_days, self.conversion_days)
+
+    @property
     def now(self) -> date:
         return self.today + timedelta(days=self.elapsed_days)
 

@@ -3,7 +3,6 @@ download links that expire."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import shutil
@@ -204,7 +203,7 @@ class ReportStore:
                 job.account_id,
                 self.dataset.version,
                 # Open days' conversions change as the books clock moves (books.py).
-                dataclasses.astuple(self.dataset.books),
+                self.dataset.books.clock,
                 {**r, "start": str(r["start"]), "end": str(r["end"])},
             ],
             sort_keys=True,
