@@ -35,6 +35,10 @@ TARGETING_VALUES = {
     "TARGETED_INTEREST": ("Food and Drinks", "Home Decor"),
     "KEYWORD": ("christmas decor ideas", "linen shirt"),
     "PLACEMENT": ("SEARCH", "BROWSE"),
+    "AUDIENCE_INCLUDE": ("2542620905401", "643000000017"),  # audience and customer list ids
+    "PINNER_INTEREST": ("924581335376", "918105274631"),
+    "GEO": ("US-CA", "GB-ENG"),
+    "AGE_BUCKET_AND_GENDER": ("25-34&female", "35-44&male"),
 }
 # Hours of each fixture day in an HOUR report, each with the day's metrics.
 HOURS = (0, 13)

@@ -277,6 +277,7 @@ def test_every_mocked_report_request_matches_the_spec(api) -> None:
     templates = set(validate_history(api))
     assert templates == {
         "/oauth/token", "/ad_accounts", "/ad_accounts/{ad_account_id}/reports",
+        "/resources/metrics_ready_state",
     }  # fmt: skip
     spend = sum(r["spend"] for r in records(messages, "ad_account_delivery"))
     assert spend == sum(r["spend"] for r in records(messages, "pin_promotion_delivery")) > 0
@@ -310,7 +311,7 @@ def test_a_window_is_bookmarked_only_once_its_last_targeting_batch_is_read(api) 
         run_tap(config, ("pin_promotion_targeting_delivery",))
 
     messages = parse(run_tap.last)  # type: ignore[attr-defined]
-    assert [len(b["targeting_types"]) for b in created] == [5, 4]
+    assert [len(b["targeting_types"]) for b in created] == [5, 5, 3]
     # The first batch was read (a STATE would follow a covered window); today is never
     # bookmarked, since the window's second batch was not.
     states = [m["value"] for m in messages if m["type"] == "STATE"]

@@ -16,7 +16,7 @@ from pathlib import Path
 from tap_pinterest_ads.tap import TapPinterestAds
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "tap-pinterest-ads"
-EVERY_STREAM = 20
+EVERY_STREAM = 21
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
