@@ -164,3 +164,20 @@ def test_spend_is_untouched_by_the_books_clock(sim, capsys):
     }
     assert first == second
     assert all(isinstance(v, Decimal) and v * MICRO == int(v * MICRO) for v in first.values())
+
+
+def test_hourly_rows_carry_their_utc_days_flags_and_stay_open_only_until_that_day_closes(
+    sim, capsys
+):
+    hourly = "pin_promotion_delivery_hourly"
+    config = config_for(sim, START, lookback_days=LOOKBACK)
+    messages = sync(capsys, config, (hourly,))
+    rows = records(messages, hourly)
+    assert {r["date"] for r in rows} == {d.isoformat() for d in days_back(7)}
+    for record in rows:
+        age = (TODAY - dt.date.fromisoformat(record["date"])).days
+        assert record["metrics_final"] is (age >= 1)
+        assert record["conversion_metrics_final"] is (age >= CONVERSION_DAYS)
+    # Hourly rows have no conversions: only today (its other metrics not final) is open.
+    partitions = states(messages)[-1]["bookmarks"][hourly]["partitions"]
+    assert {p.get(OPEN_DAY_KEY) for p in partitions} == {TODAY.isoformat()}
