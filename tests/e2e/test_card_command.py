@@ -35,8 +35,9 @@ pytestmark = pytest.mark.e2e
 DEFAULT_STREAMS = {
     "ad_accounts", "campaigns", "ad_groups", "pin_promotions", "pin_promotion_delivery",
     "audiences", "customer_lists", "conversion_tags", "targeting_options", "ad_formats",
+    "metrics_ready_state",
 }  # fmt: skip
-EVERY_STREAM = 20
+EVERY_STREAM = 21
 # A short history: the breakdown reports have many rows per day, and the target's load of
 # them, not the tap, is what a longer one would cost.
 CARD_HISTORY_DAYS = 2
@@ -110,6 +111,8 @@ def expected_rows(dataset: Dataset, start: dt.date) -> dict[str, int]:
         ),
         "delivery_metrics": len(sim_lookups.delivery_metrics()["items"]),
         "ad_formats": len(AD_FORMATS),  # static in the tap: no request
+        # One row per day the report windows cover (a first run: start_date to today).
+        "metrics_ready_state": (dataset.today - start).days + 1,
     }
     for stream_class in REPORT_STREAMS:
         counts[stream_class.name] = report_row_count(stream_class, dataset, start)
