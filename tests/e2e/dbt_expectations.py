@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from pinterest_simulator import Dataset
-from tests.e2e.conftest import micro
+from pinterest_simulator import Dataset, Simulator
+from tests.e2e.conftest import micro, report_requests
 
 CENT = Decimal("0.01")
 
@@ -21,12 +20,6 @@ AD_REPORTING_COLUMNS = [
     ("currency", "text"), ("spend", "numeric"), ("impressions", "bigint"), ("clicks", "bigint"),
     ("conversions", "bigint"), ("conversion_value", "numeric"), ("is_final", "boolean"),
 ]  # fmt: skip
-
-
-def is_final(ds: Dataset, day: str | dt.date) -> bool:
-    """Whether the simulator's books had closed every metric of `day` (books.py)."""
-    ready = ds.books.ready_state(dt.date.fromisoformat(str(day)))
-    return ready["conversion_metrics_ready"] and ready["non_conversion_metrics_ready"]
 
 
 def name_of(ds: Dataset, kind: str, entity_id: str) -> str:
@@ -83,3 +76,23 @@ def check_composites(
     if not with_nulls:
         del seen["null"]
     assert all(seen.values()), seen
+
+
+def requested_rows(
+    sim: Simulator, since: int, level: str, granularity: str = "DAY", *, spend: bool = True
+) -> list[dict]:
+    """The raw rows of the reports of `level` the opt-in run requested (`spend`: with the
+    SPEND column, i.e. delivery rather than conversion reports)."""
+    rows = []
+    for request in report_requests(sim, since):
+        body = request.body
+        if (body["level"], body["granularity"]) != (level, granularity):
+            continue
+        if ("SPEND_IN_MICRO_DOLLAR" in body["columns"]) != spend:
+            continue
+        rows += sim.dataset.delivery_rows(
+            request.account_id, request.start, request.end, body["columns"], level=level,
+            granularity=granularity, targeting_types=body.get("targeting_types", ()),
+        )  # fmt: skip
+    assert rows, f"no {level}/{granularity} report was requested"
+    return rows

@@ -21,7 +21,8 @@ import pytest
 from pinterest_simulator import Dataset
 from scripts.demo import SIMULATED
 from tests.e2e.conftest import REPO, dbt_results, expected_delivery, micro
-from tests.e2e.dbt_expectations import check_composites, is_final, name_of, totals
+from tests.e2e.dbt_expectations import check_composites, name_of, totals
+from tests.e2e.dbt_finality import is_final
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,6 @@ import psycopg
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
-from pinterest_simulator.lookups import audiences, customer_lists
 from tests.e2e.conftest import (
     FAKE_CREDENTIALS,
     HISTORY_DAYS,
@@ -34,15 +33,15 @@ from tests.e2e.conftest import (
     dbt_results,
     expected_delivery,
     micro,
-    report_requests,
 )
 from tests.e2e.dbt_expectations import (
     AD_REPORTING_COLUMNS,
     check_composites,
-    is_final,
     name_of,
+    requested_rows,
     totals,
 )
+from tests.e2e.dbt_finality import check_day_finality, check_value_names, is_final
 from tests.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
@@ -156,22 +155,9 @@ def test_first_day_builds_every_model_before_any_entity_table_exists(
     assert len(rows) == len(expected)
     assert {delivery_key(r) for r in rows} == set(expected)
     assert all(r["campaign_name"] is None and r["pin_promotion_name"] is None for r in rows)
-    for row in rows:
-        ready = ds.books.ready_state(row["date_day"])
-        assert row["metrics_final"] is ready["non_conversion_metrics_ready"]
-        assert row["conversion_metrics_final"] is ready["conversion_metrics_ready"]
-        assert row["is_final"] is is_final(ds, row["date_day"])
-    assert {r["is_final"] for r in rows} == {True, False}
-    # The job loads the days it read and what Pinterest said of each.
+    # The job also loads the days it read and what Pinterest said of each (metrics_ready_state).
     days = query(warehouse, f"SELECT * FROM {STAGING}.stg_pinterest__metrics_ready_state")
-    assert sorted(d["date_day"] for d in days) == [
-        start + dt.timedelta(days=n) for n in range((ds.today - start).days + 1)
-    ]
-    for day in days:
-        ready = ds.books.ready_state(day["date_day"])
-        assert (day["conversion_metrics_ready"], day["non_conversion_metrics_ready"]) == (
-            ready["conversion_metrics_ready"], ready["non_conversion_metrics_ready"],
-        )  # fmt: skip
+    check_day_finality(rows, days, ds, start)
     assert not any(r["campaign_removed"] for r in rows)
     assert sum(r["spend"] for r in rows) == sum(
         micro(raw.get("SPEND_IN_MICRO_DOLLAR")) for raw in expected.values()
@@ -263,26 +249,6 @@ def test_cross_channel_model_has_the_documented_layout(
         assert row["is_final"] is is_final(ds, row["date_day"])
 
 
-def requested_rows(
-    sim: Simulator, since: int, level: str, granularity: str = "DAY", *, spend: bool = True
-) -> list[dict]:
-    """The raw rows of the reports of `level` the opt-in run requested (`spend`: with the
-    SPEND column, i.e. delivery rather than conversion reports)."""
-    rows = []
-    for request in report_requests(sim, since):
-        body = request.body
-        if (body["level"], body["granularity"]) != (level, granularity):
-            continue
-        if ("SPEND_IN_MICRO_DOLLAR" in body["columns"]) != spend:
-            continue
-        rows += sim.dataset.delivery_rows(
-            request.account_id, request.start, request.end, body["columns"], level=level,
-            granularity=granularity, targeting_types=body.get("targeting_types", ()),
-        )  # fmt: skip
-    assert rows, f"no {level}/{granularity} report was requested"
-    return rows
-
-
 def test_breakdown_hourly_and_conversion_models(
     opt_in_run: dict, warehouse: PostgresServer, sim: Simulator
 ) -> None:
@@ -305,15 +271,7 @@ def test_breakdown_hourly_and_conversion_models(
     assert names[("REGION", "US-CA")] == "United States: California"  # ... GEO
     assert names[("GENDER", "female")] == "Female"
     assert names[("KEYWORD", "linen shirt")] is None  # a value that is its own name
-    assert names[("PINNER_INTEREST", "924581335376")] == "Food and Drinks"  # ... INTEREST
-    assert names[("GEO", "GB-ENG")] == "United Kingdom: England"
-    # Audiences: the account's retargeting and lookalike audiences and a customer list, by id.
-    for account in sim.dataset.account_ids:
-        visitors, lookalike, _ = audiences(sim.dataset, account)
-        listed = customer_lists(sim.dataset, account)[0]
-        for audience in (visitors, lookalike, listed):
-            assert names[("AUDIENCE_INCLUDE", audience["id"])] == audience["name"]
-    assert "AGE_BUCKET_AND_GENDER" in {kind for kind, _ in names}
+    check_value_names(names, sim.dataset)  # audiences, Pinner interests, geo
 
     hourly = requested_rows(sim, mark, "PIN_PROMOTION", "HOUR")
     got = query(

@@ -17,8 +17,7 @@ from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
 from tap_pinterest_ads.streams.finality import OPEN_DAY_KEY
-from tests.latitude_runner import run
-from tests.tap_runner import DELIVERY, config_for, today
+from tests.tap_runner import DELIVERY, config_for, run, today
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=25)
