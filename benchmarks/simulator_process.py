@@ -182,6 +182,8 @@ def classify_request(request: dict) -> str:  # noqa: PLR0911 - one return per re
         return "report download"
     if path == "/v5/ad_accounts":
         return "list /ad_accounts"
+    if path == "/v5/resources/metrics_ready_state":
+        return "metrics_ready_state"
     if len(parts) == 3 and parts[1] == "ad_accounts":
         return "get /ad_accounts/{id}"
     if len(parts) >= 4 and parts[3] == "reports":

@@ -7,6 +7,7 @@ need not add up either). An hour's metrics are seeded by `day ordinal × 24 + ho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from .common import bad_request
@@ -21,9 +22,12 @@ TARGETING_VALUES: dict[str, tuple] = {
     "PLACEMENT": ("SEARCH", "BROWSE", "OTHER"),
     "COUNTRY": ("US", "GB", "DE"),
     "TARGETED_INTEREST": ("Food and Drinks", "Home Decor", "Women's Fashion"),
-    "PINNER_INTEREST": ("Chocolate Cookies", "Hiking"),
-    "AUDIENCE_INCLUDE": ("2542620905401",),
-    "GEO": ("US:94102", "US:10001"),
+    # Ids of the INTEREST targeting options (lookups.TARGETING_OPTIONS), which name them.
+    "PINNER_INTEREST": ("924581335376", "948967005229"),
+    # Per ad account: ids of its audiences and customer lists (lookups.targeting_values).
+    "AUDIENCE_INCLUDE": (),
+    # Codes of the GEO targeting options.
+    "GEO": ("US-CA", "GB-ENG"),
     "AGE_BUCKET": ("25-34", "35-44", "45-49"),
     "REGION": ("US-CA", "US-NY", "GB-ENG"),
     "AGE_BUCKET_AND_GENDER": ("25-34&female", "25-34&male"),
@@ -62,14 +66,18 @@ def plan_columns(columns: list[str], targeting_types: list[str] | tuple) -> list
     return [*TARGETING_COLUMNS, *columns] if targeting_types else list(columns)
 
 
-def expand(groups: list, targeting_types: list[str] | tuple) -> list:
-    """Each `(key, attributes, members)` group once per targeting type and value."""
+def expand(
+    groups: list, targeting_types: list[str] | tuple, values: Callable[[str], tuple] | None = None
+) -> list:
+    """Each `(key, attributes, members)` group once per targeting type and value
+    (`values(type)`: the account's values, TARGETING_VALUES by default)."""
     if not targeting_types:
         return groups
+    values = values or TARGETING_VALUES.__getitem__
     out = []
     for key, attributes, members in groups:
         for kind in targeting_types:
-            for value in TARGETING_VALUES[kind]:
+            for value in values(kind):
                 salt = f"{kind}={value}|".encode()
                 out.append(
                     (

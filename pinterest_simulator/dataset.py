@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta
 
 from . import entities
+from .books import Books
 from .common import DEFAULT_ENTITY_STATUSES, canonical_kind, utc_today
 from .delivery import iter_delivery
 
@@ -46,6 +47,8 @@ class Dataset:
         self.today = today or utc_today()
         self.first_day = self.today - timedelta(days=days - 1)
         self.inactive_percent = inactive_percent
+        #: When days' metrics become final, and how much of an open day's conversions arrived.
+        self.books = Books(self.today)
         self.params = {
             "accounts": accounts,
             "campaigns_per_account": campaigns_per_account,

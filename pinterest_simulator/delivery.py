@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .breakdowns import expand, hour_periods, plan_columns
+from .lookups import targeting_values
 from .metrics import ColumnPlan, core_metrics
 
 if TYPE_CHECKING:
@@ -133,10 +134,14 @@ def iter_raw(
     groups = [
         (key, {c: attrs.get(c) for c in plan.attributes}, ads)
         for key, attrs, ads in expand(
-            _groups(ds, account_id, LEVEL_KIND[level], filters), targeting_types
+            _groups(ds, account_id, LEVEL_KIND[level], filters),
+            targeting_types,
+            lambda kind: targeting_values(ds, account_id, kind),
         )
     ]
     inactive = ds.inactive_percent
+    # Conversions of days whose books are open are still arriving (books.py); hours have none.
+    mature = ds.books.mature if granularity != "HOUR" else lambda base, _: base
     ints, floats, extend = plan.ints, plan.float_columns, plan.extend
     has_metrics = plan.has_metrics
     by_date = primary_sort == "BY_DATE" and granularity != "TOTAL"
@@ -145,14 +150,14 @@ def iter_raw(
         if len(ads) == 1 and len(ordinals) == 1:
             prefix, video = ads[0]
             base = core_metrics(prefix, ordinals[0], video, inactive)
-            return None if base is None else extend(base)
+            return None if base is None else extend(mature(base, ordinals[0]))
         acc = None
         for prefix, video in ads:
             for o in ordinals:
                 base = core_metrics(prefix, o, video, inactive)
                 if base is None:
                     continue
-                vec = extend(base)
+                vec = extend(mature(base, o))
                 acc = list(vec) if acc is None else [a + b for a, b in zip(acc, vec, strict=True)]
         return acc
 

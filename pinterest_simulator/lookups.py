@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .common import ASYNC_COLUMNS, ApiError, bad_request, epoch, hnum
+from .breakdowns import TARGETING_VALUES
+from .common import ASYNC_COLUMNS, ApiError, bad_request, epoch, hnum, parse_date
 from .paging import paginate, query_values
 
 if TYPE_CHECKING:
@@ -200,11 +201,32 @@ def account_list(sim: Simulator, req: RecordedRequest, account_id: str, sub: str
     return paginate(builder(ds, account_id), req.query)
 
 
+def targeting_values(ds: Dataset, account_id: str, kind: str) -> tuple:
+    """The breakdown values of one targeting type in an account's reports: AUDIENCE_INCLUDE
+    shows the retargeting and lookalike audiences and a customer list of the account."""
+    if kind == "AUDIENCE_INCLUDE":
+        found = audiences(ds, account_id)
+        return (found[0]["id"], found[1]["id"], customer_lists(ds, account_id)[0]["id"])
+    return TARGETING_VALUES[kind]
+
+
+def metrics_ready_state(sim: Simulator, req: RecordedRequest) -> dict:
+    """BookClosedResponse of `?date=` (the books clock: books.py)."""
+    values = req.query.get("date")
+    if not values or not values[-1]:
+        raise bad_request("Missing required parameter: date")
+    day = parse_date(values[-1], "date")
+    return sim.dataset.books.ready_state(day)
+
+
 def resource(sim: Simulator, req: RecordedRequest) -> tuple[int, object]:
-    """GET /pins/{pin_id} and GET /resources/{targeting/{type},delivery_metrics}."""
+    """GET /pins/{pin_id} and GET /resources/{targeting/{type},delivery_metrics,
+    metrics_ready_state}."""
     path = req.path.removeprefix("/v5")
     if req.method != "GET":
         raise ApiError(405, 405, "Method not allowed.")
+    if path == "/resources/metrics_ready_state":
+        return 200, metrics_ready_state(sim, req)
     if path.startswith("/pins/"):
         account = req.query.get("ad_account_id", [None])[-1]
         found = pin(sim.dataset, path.removeprefix("/pins/"), account)

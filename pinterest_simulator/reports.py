@@ -202,6 +202,8 @@ class ReportStore:
             [
                 job.account_id,
                 self.dataset.version,
+                # Open days' conversions change as the books clock moves (books.py).
+                self.dataset.books.clock,
                 {**r, "start": str(r["start"]), "end": str(r["end"])},
             ],
             sort_keys=True,

@@ -157,6 +157,10 @@ class Simulator:
         """Headers with a freshly minted bearer token (handy in tests)."""
         return {"Authorization": f"Bearer {self.issue_access_token()}"}
 
+    def close_books(self, days: int = 1) -> None:
+        """Let `days` pass on the books clock (books.py): days close, the calendar stays."""
+        self.dataset.books.elapsed_days += days
+
     def remove_entity(self, kind: str, entity_id: str) -> None:
         """The entity disappears from list/get endpoints; its metrics stay in reports."""
         self.dataset.remove_entity(kind, entity_id)
@@ -181,6 +185,13 @@ class Simulator:
             "max_page_size": lambda v: setattr(
                 self, "max_page_size", None if v is None else int(v)
             ),
+            "books_elapsed_days": lambda v: setattr(self.dataset.books, "elapsed_days", int(v)),
+            "non_conversion_final_after_days": lambda v: setattr(
+                self.dataset.books, "non_conversion_days", int(v)
+            ),
+            "conversion_final_after_days": lambda v: setattr(
+                self.dataset.books, "conversion_days", int(v)
+            ),
             # {"ads_analytics": {"calls": 300, "window_seconds": 60}} ({"ads_read": None} lifts)
             "rate_limits": self._set_rate_limits,
             "rate_limit_reset_format": self._set_reset_format,
@@ -198,6 +209,9 @@ class Simulator:
             "refresh_grace_seconds": self.tokens.refresh_grace_seconds,
             "access_token_expires_in": self.tokens.access_token_expires_in,
             "max_page_size": self.max_page_size,
+            "books_elapsed_days": self.dataset.books.elapsed_days,
+            "non_conversion_final_after_days": self.dataset.books.non_conversion_days,
+            "conversion_final_after_days": self.dataset.books.conversion_days,
             "rate_limits": self.rate_limits.to_json(),
         }
 

@@ -103,6 +103,17 @@ CONFIG_SCHEMA = th.PropertiesList(
             "arriving for days after an ad is shown."
         ),
     ),
+    th.Property(
+        "max_lookback_days",
+        th.IntegerType,
+        default=30,
+        title="Max Lookback Days",
+        description=(
+            "How many days back a run re-reads days whose metrics Pinterest had not finalised "
+            "when they were last read (the adaptive lookback; lookback_days always applies). "
+            "The default is the default click attribution window."
+        ),
+    ),
     _window("click_window_days", _API_ATTRIBUTION.click_window_days, "Click"),
     _window("engagement_window_days", _API_ATTRIBUTION.engagement_window_days, "Engagement"),
     _window("view_window_days", _API_ATTRIBUTION.view_window_days, "View"),

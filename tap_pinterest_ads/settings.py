@@ -45,6 +45,7 @@ class Settings:
     token_store_path: str | None
     start_date: dt.date | None
     lookback_days: int
+    max_lookback_days: int
     api_url: str
     emit_activate_version: bool
     request_timeout: int
@@ -78,6 +79,7 @@ class Settings:
         ids = parse_advertiser_ids(config.get("advertiser_ids"), errors)
         start = _parse_start_date(config.get("start_date"), errors)
         lookback = whole("lookback_days", minimum=0)
+        max_lookback = whole("max_lookback_days", minimum=0)
         report_columns = _resolve_report_columns(_setting(config, "report_columns") or [], errors)
         errors.extend(attribution_errors(config))
         request_timeout, max_retries, report_timeout, in_flight = (
@@ -108,6 +110,7 @@ class Settings:
             token_store_path=_text(config.get("token_store_path")),
             start_date=start,
             lookback_days=lookback,
+            max_lookback_days=max_lookback,
             api_url=str(config.get("api_url") or DEFAULTS["api_url"]).rstrip("/"),
             emit_activate_version=bool(_setting(config, "emit_activate_version_messages")),
             request_timeout=request_timeout,

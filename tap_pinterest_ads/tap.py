@@ -23,11 +23,13 @@ from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.pacing import Pacer
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
+from tap_pinterest_ads.reports.finality import FinalityBook
 from tap_pinterest_ads.sdk_compat import SdkTap
 from tap_pinterest_ads.settings import Settings
 from tap_pinterest_ads.singer_writer import TextSafeWriter
 from tap_pinterest_ads.streams import STREAM_TYPES
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
+from tap_pinterest_ads.streams.finality import MetricsReadyStateStream
 from tap_pinterest_ads.streams.report_base import ReportStream
 from tap_pinterest_ads.token_store import TokenStore
 from tap_pinterest_ads.typing_compat import override
@@ -112,6 +114,13 @@ class TapPinterestAds(SdkTap):
         stream = self.streams["ad_accounts"]
         assert isinstance(stream, AdAccountsStream)
         return stream
+
+    @cached_property
+    def finality(self) -> FinalityBook:
+        """The run's answers of metrics_ready_state: one request per day, for every stream."""
+        stream = self.streams["metrics_ready_state"]
+        assert isinstance(stream, MetricsReadyStateStream)
+        return FinalityBook(stream.fetch)
 
     @override
     def before_sync_all(self) -> None:

@@ -113,6 +113,10 @@ TARGETING_VALUES = {
     "TARGETED_INTEREST": ("Food and Drinks", "Home Decor"),
     "KEYWORD": ("christmas decor ideas", "linen shirt"),
     "PLACEMENT": ("SEARCH", "BROWSE"),
+    "AUDIENCE_INCLUDE": ("2542620905401", "643000000017"),  # audience and customer list ids
+    "PINNER_INTEREST": ("924581335376", "918105274631"),
+    "GEO": ("US-CA", "GB-ENG"),
+    "AGE_BUCKET_AND_GENDER": ("25-34&female", "35-44&male"),
 }
 # Hours of each fixture day in an HOUR report, each with the day's metrics.
 HOURS = (0, 13)
@@ -193,6 +197,7 @@ def register_reports(mocker: requests_mock.Mocker) -> None:
     def download(request, context):
         return report_for(*created[request.path.split("/")[-2]])
 
+    register_finality(mocker)
     for account in ACCOUNTS:
         mocker.post(f"{API}/ad_accounts/{account}/reports", json=create)
         mocker.get(f"{API}/ad_accounts/{account}/reports", json=status)
@@ -238,3 +243,14 @@ def register_lookups(mocker: requests_mock.Mocker) -> None:
     for kind in TARGETING_OPTION_TYPES:
         mocker.get(f"{API}/resources/targeting/{kind}", json=lookup(f"targeting_{kind}.json"))
     mocker.get(f"{API}/resources/delivery_metrics", json=lookup("delivery_metrics.json"))
+
+
+def register_finality(mocker: requests_mock.Mocker, open_days: int = 1) -> None:
+    """GET /resources/metrics_ready_state: the last `open_days` days (today included) open."""
+
+    def ready(request, context):
+        day = dt.date.fromisoformat(request.qs["date"][0])
+        final = day <= dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=open_days)
+        return {"conversion_metrics_ready": final, "non_conversion_metrics_ready": final}
+
+    mocker.get(f"{API}/resources/metrics_ready_state", json=ready)

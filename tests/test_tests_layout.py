@@ -11,8 +11,7 @@ MAX_LINES = 300
 # Modules still over MAX_LINES, each with the size it may not grow past: split one by behaviour,
 # then remove it here (the test fails on an entry that is no longer needed).
 OVERSIZED = {
-    "e2e/test_card_command.py": 315,
-    "e2e/test_dbt_postgres.py": 328,
+    "e2e/test_dbt_postgres.py": 323,
     "openapi_contract.py": 523,
     "test_contract.py": 403,
 }

@@ -40,8 +40,11 @@ def _day_of_date_time(value: str) -> dt.date | None:
     return parse_day(value[:10])
 
 
-def read_bookmark(value: Any, today: dt.date, *, where: str) -> Bookmark:
+def read_bookmark(value: Any, today: dt.date, *, where: str, name: str = "bookmark") -> Bookmark:
     """Read a state's `replication_key_value`; `where` names the stream and the ad account.
+
+    The same rules read the state's `oldest_open_day` (`name`), which the tap also only
+    writes as a day of a finished window, never after today.
 
     - absent, null or "": no bookmark (the run starts at start_date);
     - YYYY-MM-DD: that day;
@@ -57,15 +60,15 @@ def read_bookmark(value: Any, today: dt.date, *, where: str) -> Bookmark:
     if day is None and isinstance(value, str):
         day = _day_of_date_time(value)
         if day is not None:
-            warning = f"{where}: the state's bookmark {value!r} is a date-time; reading it as {day}"
+            warning = f"{where}: the state's {name} {value!r} is a date-time; reading it as {day}"
     if day is None:
         raise StateBookmarkError(
-            f"{where}: the state's bookmark {value!r:.60} is not a date (YYYY-MM-DD): correct "
+            f"{where}: the state's {name} {value!r:.60} is not a date (YYYY-MM-DD): correct "
             "it, or clear this stream's state to start again at start_date"
         )
     if day > today:
         warning = (
-            f"{where}: the state's bookmark {value!r:.60} is after today ({today}, UTC); "
+            f"{where}: the state's {name} {value!r:.60} is after today ({today}, UTC); "
             "clamping it to today"
         )
         day = today

@@ -27,6 +27,7 @@ class Kind(enum.Enum):
     MONEY = "money"  # micro-currency units (int or exact fraction) -> exact Decimal amount
     NUMBER = "number"  # pass-through Decimal or int, as the report gives it
     DATETIME = "date-time"  # hourly reports' DATE, as an ISO 8601 UTC date-time
+    BOOLEAN = "boolean"  # set by the tap (day finality), never read from a report
 
 
 DATE, STRING, INTEGER, MONEY, NUMBER = Kind.DATE, Kind.STRING, Kind.INTEGER, Kind.MONEY, Kind.NUMBER
@@ -157,6 +158,14 @@ CONTEXT_FIELDS: dict[str, Kind] = {
     "conversion_report_time": STRING,
 }
 
+# Whether the row's day was final when the tap read it (reports/finality.py): the day's
+# non-conversion metrics, and its conversion metrics. On every delivery row of every report
+# stream; an hourly row has the flags of its UTC day.
+FINALITY_FIELDS: dict[str, Kind] = {
+    "metrics_final": Kind.BOOLEAN,
+    "conversion_metrics_final": Kind.BOOLEAN,
+}
+
 KEY_FIELDS: tuple[str, ...] = ("date", "ad_account_id", "pin_promotion_id")
 
 # The id dimensions each report level returns: its own id and those of its parents (asking
@@ -179,7 +188,7 @@ REGISTRY_API_COLUMNS: frozenset[str] = frozenset(c.api for c in (*DIMENSIONS, *M
 # The record builder sets ad_account_id from its argument, so AD_ACCOUNT_ID adds nothing.
 _ALREADY_COVERED = REGISTRY_API_COLUMNS | {"AD_ACCOUNT_ID"}
 _TAKEN_FIELDS = frozenset(
-    [*CONTEXT_FIELDS]
+    [*CONTEXT_FIELDS, *FINALITY_FIELDS]
     + [c.field for c in (*DIMENSIONS, *METRICS)]
     + [s.field for s in SUMS]
     + [r.field for r in RATIOS]

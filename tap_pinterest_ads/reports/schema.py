@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tap_pinterest_ads.reports.columns import CONTEXT_FIELDS, Column, Kind
+from tap_pinterest_ads.reports.columns import CONTEXT_FIELDS, FINALITY_FIELDS, Column, Kind
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
 _JSON_TYPE = {
@@ -16,6 +16,7 @@ _JSON_TYPE = {
     Kind.MONEY: "number",
     Kind.NUMBER: "number",
     Kind.DATETIME: "string",
+    Kind.BOOLEAN: "boolean",
 }
 
 
@@ -26,6 +27,7 @@ def field_kinds(
     kinds: dict[str, Kind] = {"ad_account_id": Kind.STRING}
     kinds.update((c.field, c.kind) for c in shape.dimensions)
     kinds.update(CONTEXT_FIELDS)
+    kinds.update(FINALITY_FIELDS)
     kinds.update((c.field, c.kind) for c in shape.metrics)
     kinds.update((s.field, Kind.INTEGER) for s in shape.sums)
     kinds.update((r.field, Kind.NUMBER) for r in shape.ratios)

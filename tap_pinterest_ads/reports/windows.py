@@ -55,12 +55,15 @@ def plan_windows(
     today: date,
     max_span_days: int = 186,
     max_history_days: int = 913,
+    reopen_from: date | None = None,
 ) -> WindowPlan:
     """Cover [max(start_date, bookmark - lookback_days), today] in windows of <= max_span_days.
 
     A first run (no bookmark) starts at start_date. The lookback re-reads recent days because
     conversions are attributed to past days for up to the attribution window. The start is
     clamped to today - max_history_days. A start after today gives an empty plan.
+    `reopen_from` (the adaptive lookback: the oldest day still open when last read) moves the
+    start back to it, within start_date and the history limit, without a clamp warning.
     """
     if lookback_days < 0:
         raise ValueError(f"lookback_days must be >= 0, got {lookback_days}")
@@ -73,6 +76,8 @@ def plan_windows(
     clamped_from = None
     if start < floor:
         clamped_from, start = start, floor
+    if reopen_from is not None:
+        start = min(start, max(reopen_from, start_date, floor))
     windows = []
     cursor = start
     span = timedelta(days=max_span_days - 1)

@@ -10,6 +10,7 @@ from tap_pinterest_ads.streams.entities import (
     CampaignsStream,
     PinPromotionsStream,
 )
+from tap_pinterest_ads.streams.finality import MetricsReadyStateStream
 from tap_pinterest_ads.streams.lookups import LOOKUP_STREAMS
 
 STREAM_TYPES: tuple[type[PinterestStream], ...] = (
@@ -18,5 +19,7 @@ STREAM_TYPES: tuple[type[PinterestStream], ...] = (
     AdGroupsStream,
     PinPromotionsStream,
     *REPORT_STREAMS,
+    # After the report streams: it emits the days they asked about.
+    MetricsReadyStateStream,
     *LOOKUP_STREAMS,
 )

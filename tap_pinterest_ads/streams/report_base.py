@@ -26,6 +26,7 @@ from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.sdk_compat import PROGRESS_MARKERS
+from tap_pinterest_ads.streams.finality import RunPlan, with_finality
 from tap_pinterest_ads.streams.report_api import StreamReportApi
 from tap_pinterest_ads.streams.state_writes import WindowStateWrites
 from tap_pinterest_ads.typing_compat import override
@@ -71,6 +72,7 @@ class ReportStream(PinterestStream):
         self.primary_keys = self.shape.key
         self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
+        self.run_plan = RunPlan(self)
         self._state_writes = WindowStateWrites()
 
     @property
@@ -125,7 +127,7 @@ class ReportStream(PinterestStream):
         # Declared before the first record, so the SDK does not warn that unsorted
         # progress is not resumable: _mark_covered makes it resumable per window.
         self.get_context_state(context).setdefault(PROGRESS_MARKERS, {"Note": _NOTE})
-        build = self.builder.build
+        build = with_finality(self.builder.build, self.tap.finality.flags)
         for item in self._queue.jobs_for(account_id):
             if isinstance(item, ReportFailure):
                 # Any account's: reports are created ahead. The queue dropped its reports.
@@ -145,13 +147,12 @@ class ReportStream(PinterestStream):
                 return
             # A window is covered once the report of its last targeting batch is read.
             if request.targeting_types == self.shape.targeting_batches[-1]:
-                self._mark_covered(context, request.end_date)
+                self._mark_covered(context, Window(request.start_date, request.end_date))
 
     def _start_reports(self) -> ReportQueue:
         requests_ = [
-            self._report_request(partition["ad_account_id"], window, targeting_types)
-            for partition in self.partitions
-            for window in self._windows(partition)
+            self._report_request(account, window, targeting_types)
+            for account, window in self.run_plan.planned()
             for targeting_types in self.shape.targeting_batches
         ]
         api = StreamReportApi(self)
@@ -206,8 +207,9 @@ class ReportStream(PinterestStream):
         today = dt.datetime.now(dt.timezone.utc).date()
         accounts = {partition["ad_account_id"] for partition in self.partitions}
         for partition in partitions or ():
-            if partition["context"].get("ad_account_id") in accounts:
-                self._repaired(partition, partition["context"]["ad_account_id"], today)
+            if (account := partition["context"].get("ad_account_id")) in accounts:
+                self._repaired(partition, account, today)
+                self.run_plan.repair(partition, account, today)
 
     def _repaired(
         self, state: dict[str, t.Any], ad_account_id: str, today: dt.date
@@ -226,7 +228,7 @@ class ReportStream(PinterestStream):
         changed since, e.g. a run that crossed UTC midnight)."""
         return self._repaired(self.get_context_state(context), context["ad_account_id"], today)
 
-    def _windows(self, context: Context) -> tuple[Window, ...]:
+    def windows(self, context: Context) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
         start = self.settings.start_date or today - dt.timedelta(days=DEFAULT_FIRST_RUN_DAYS)
         plan = plan_windows(
@@ -236,6 +238,7 @@ class ReportStream(PinterestStream):
             today=today,
             max_span_days=self.shape.max_span_days,
             max_history_days=self.shape.max_history_days,
+            reopen_from=self.run_plan.plan_start(context, today),
         )
         if plan.clamped_from:
             self.logger.warning(
@@ -274,8 +277,8 @@ class ReportStream(PinterestStream):
         markers.pop("replication_key", None)
         markers.pop("replication_key_value", None)
 
-    def _mark_covered(self, context: Context, end: dt.date) -> None:
-        """Move the bookmark to the last day of a finished window.
+    def _mark_covered(self, context: Context, window: Window) -> None:
+        """Move the bookmark to the last day of a finished window (and the oldest open day).
 
         The bookmark is the last date *covered*, not the last date seen: days without
         activity have no rows. Setting it per window makes a killed run resume after the
@@ -283,7 +286,8 @@ class ReportStream(PinterestStream):
         promotion from moving it back to the last day that had rows.
         """
         state = self.get_context_state(context)
-        value = end.isoformat()
+        value = window.end.isoformat()
+        self.run_plan.finished(context, window)
         # Window ends are days the tap requested, never after today; the state's own value
         # was read and repaired by _bookmark before the first window was planned.
         state["replication_key"] = self.replication_key

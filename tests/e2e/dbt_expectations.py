@@ -6,8 +6,8 @@ import decimal
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from pinterest_simulator import Dataset
-from tests.e2e.expectations import micro
+from pinterest_simulator import Dataset, Simulator
+from tests.e2e.expectations import micro, report_requests
 
 CENT = Decimal("0.01")
 
@@ -18,7 +18,7 @@ AD_REPORTING_COLUMNS = [
     ("account_name", "text"), ("campaign_id", "text"), ("campaign_name", "text"),
     ("ad_group_id", "text"), ("ad_group_name", "text"), ("ad_id", "text"), ("ad_name", "text"),
     ("currency", "text"), ("spend", "numeric"), ("impressions", "bigint"), ("clicks", "bigint"),
-    ("conversions", "bigint"), ("conversion_value", "numeric"),
+    ("conversions", "bigint"), ("conversion_value", "numeric"), ("is_final", "boolean"),
 ]  # fmt: skip
 
 
@@ -76,3 +76,23 @@ def check_composites(
     if not with_nulls:
         del seen["null"]
     assert all(seen.values()), seen
+
+
+def requested_rows(
+    sim: Simulator, since: int, level: str, granularity: str = "DAY", *, spend: bool = True
+) -> list[dict]:
+    """The raw rows of the reports of `level` the opt-in run requested (`spend`: with the
+    SPEND column, i.e. delivery rather than conversion reports)."""
+    rows = []
+    for request in report_requests(sim, since):
+        body = request.body
+        if (body["level"], body["granularity"]) != (level, granularity):
+            continue
+        if ("SPEND_IN_MICRO_DOLLAR" in body["columns"]) != spend:
+            continue
+        rows += sim.dataset.delivery_rows(
+            request.account_id, request.start, request.end, body["columns"], level=level,
+            granularity=granularity, targeting_types=body.get("targeting_types", ()),
+        )  # fmt: skip
+    assert rows, f"no {level}/{granularity} report was requested"
+    return rows

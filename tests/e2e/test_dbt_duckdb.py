@@ -22,6 +22,7 @@ from pinterest_simulator import Dataset
 from scripts.demo import SIMULATED
 from tests.e2e.conftest import REPO
 from tests.e2e.dbt_expectations import check_composites, name_of, totals
+from tests.e2e.dbt_finality import is_final
 from tests.e2e.expectations import dbt_results, expected_delivery, micro
 
 pytestmark = pytest.mark.e2e
@@ -47,7 +48,7 @@ AD_REPORTING_TYPES = [
     ("ad_group_id", "VARCHAR"), ("ad_group_name", "VARCHAR"), ("ad_id", "VARCHAR"),
     ("ad_name", "VARCHAR"), ("currency", "VARCHAR"), ("spend", "DECIMAL(38,6)"),
     ("impressions", "BIGINT"), ("clicks", "BIGINT"), ("conversions", "BIGINT"),
-    ("conversion_value", "DECIMAL(38,6)"),
+    ("conversion_value", "DECIMAL(38,6)"), ("is_final", "BOOLEAN"),
 ]  # fmt: skip
 MONEY = {"spend", "conversion_value", "cpc", "cpv", "vtr_pct", "vcr_pct", "ctr_pct", "cpm", "roas"}
 
@@ -116,6 +117,9 @@ def test_cross_channel_model_on_duckdb_has_the_layout_and_exact_values(demo: dic
         assert row["spend"] == micro(raw.get("SPEND_IN_MICRO_DOLLAR"))
         assert row["clicks"] == int(raw.get("CLICKTHROUGH_1") or 0)
         assert row["conversion_value"] == micro(raw.get("TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR"))
+        assert row["is_final"] is is_final(ds, row["date_day"])
+    # The last days are still open on the simulator's books, the older ones closed.
+    assert {row["is_final"] for row in rows} == {True, False}
 
 
 def test_composite_metrics_on_duckdb_are_rounded_exactly(demo: dict) -> None:

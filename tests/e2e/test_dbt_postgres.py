@@ -25,8 +25,15 @@ import pytest
 
 from pinterest_simulator import Dataset, Simulator
 from tests.e2e.conftest import FAKE_CREDENTIALS, HISTORY_DAYS, MeltanoRunner, base_env, dbt_paths
-from tests.e2e.dbt_expectations import AD_REPORTING_COLUMNS, check_composites, name_of, totals
-from tests.e2e.expectations import dbt_results, expected_delivery, micro, report_requests
+from tests.e2e.dbt_expectations import (
+    AD_REPORTING_COLUMNS,
+    check_composites,
+    name_of,
+    requested_rows,
+    totals,
+)
+from tests.e2e.dbt_finality import check_day_finality, check_value_names, is_final
+from tests.e2e.expectations import dbt_results, expected_delivery, micro
 from tests.postgres import PostgresServer
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +43,7 @@ STAGING = "pinterest_reporting_staging"
 DEFAULT_STREAMS = [
     "ad_accounts", "campaigns", "ad_groups", "pin_promotions", "pin_promotion_delivery",
     "audiences", "customer_lists", "conversion_tags", "targeting_options", "ad_formats",
+    "metrics_ready_state",
 ]  # fmt: skip
 OPT_IN_STREAMS = [
     "ad_account_delivery", "campaign_delivery", "ad_group_delivery",
@@ -139,6 +147,9 @@ def test_first_day_builds_every_model_before_any_entity_table_exists(
     assert len(rows) == len(expected)
     assert {delivery_key(r) for r in rows} == set(expected)
     assert all(r["campaign_name"] is None and r["pin_promotion_name"] is None for r in rows)
+    # The job also loads the days it read and what Pinterest said of each (metrics_ready_state).
+    days = query(warehouse, f"SELECT * FROM {STAGING}.stg_pinterest__metrics_ready_state")
+    check_day_finality(rows, days, ds, start)
     assert not any(r["campaign_removed"] for r in rows)
     assert sum(r["spend"] for r in rows) == sum(
         micro(raw.get("SPEND_IN_MICRO_DOLLAR")) for raw in expected.values()
@@ -196,6 +207,8 @@ def test_daily_reports_sum_first_then_divide(
         wanted = {key: totals(raws) for key, raws in groups.items()}
         for row in rows:
             assert row["spend"] == wanted[(row["date_day"].isoformat(), row[id_column])]["spend"]
+            # Every row of a day shares its finality: the total is final when the day is.
+            assert row["is_final"] is is_final(ds, row["date_day"])
         # Daily totals of several ads: every one has video views, so no NULL ratio here.
         check_composites(
             rows, wanted, key=lambda r, c=id_column: (r["date_day"].isoformat(), r[c]),
@@ -225,26 +238,7 @@ def test_cross_channel_model_has_the_documented_layout(
         assert row["clicks"] == int(raw.get("CLICKTHROUGH_1") or 0)
         assert row["conversions"] == int(raw.get("TOTAL_CONVERSIONS") or 0)
         assert row["conversion_value"] == micro(raw.get("TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR"))
-
-
-def requested_rows(
-    sim: Simulator, since: int, level: str, granularity: str = "DAY", *, spend: bool = True
-) -> list[dict]:
-    """The raw rows of the reports of `level` the opt-in run requested (`spend`: with the
-    SPEND column, i.e. delivery rather than conversion reports)."""
-    rows = []
-    for request in report_requests(sim, since):
-        body = request.body
-        if (body["level"], body["granularity"]) != (level, granularity):
-            continue
-        if ("SPEND_IN_MICRO_DOLLAR" in body["columns"]) != spend:
-            continue
-        rows += sim.dataset.delivery_rows(
-            request.account_id, request.start, request.end, body["columns"], level=level,
-            granularity=granularity, targeting_types=body.get("targeting_types", ()),
-        )  # fmt: skip
-    assert rows, f"no {level}/{granularity} report was requested"
-    return rows
+        assert row["is_final"] is is_final(ds, row["date_day"])
 
 
 def test_breakdown_hourly_and_conversion_models(
@@ -269,6 +263,7 @@ def test_breakdown_hourly_and_conversion_models(
     assert names[("REGION", "US-CA")] == "United States: California"  # ... GEO
     assert names[("GENDER", "female")] == "Female"
     assert names[("KEYWORD", "linen shirt")] is None  # a value that is its own name
+    check_value_names(names, sim.dataset)  # audiences, Pinner interests, geo
 
     hourly = requested_rows(sim, mark, "PIN_PROMOTION", "HOUR")
     got = query(

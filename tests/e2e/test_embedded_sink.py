@@ -39,7 +39,8 @@ for (table,) in con.execute(
     cols = [c[0] for c in con.execute(
         "SELECT column_name FROM information_schema.columns "
         "WHERE table_schema = ? AND table_name = ?", [schema, table]).fetchall()]
-    keys = ["id"] if "id" in cols else ["date", "ad_account_id", "pin_promotion_id"]
+    keys = ["id"] if "id" in cols else [
+        k for k in ("date", "ad_account_id", "pin_promotion_id") if k in cols]
     rows = con.execute(
         f"SELECT {', '.join(keys)} FROM {schema}.{table}").fetchall()
     spend = None

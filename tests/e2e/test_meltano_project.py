@@ -113,7 +113,7 @@ def test_no_secret_values_in_the_project_file(project: dict) -> None:
 def test_the_two_jobs_extractors(project: dict) -> None:
     delivery = plugin(project, "extractors", "tap-pinterest-ads--delivery")
     assert delivery["inherit_from"] == "tap-pinterest-ads"
-    assert delivery["select"] == ["pin_promotion_delivery.*"]
+    assert delivery["select"] == ["pin_promotion_delivery.*", "metrics_ready_state.*"]
     assert delivery["config"]["lookback_days"] == 5
     assert delivery["config"]["stream_maps"] == {
         "pin_promotion_delivery": {"__alias__": "pinterest_data_delivery"}

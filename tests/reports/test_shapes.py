@@ -85,9 +85,12 @@ def test_targeting_types_go_in_batches_of_at_most_five_valid_types() -> None:
     assert shape.level == "PIN_PROMOTION_TARGETING"
     assert shape.targeting_batches == (
         ("AGE_BUCKET", "GENDER", "COUNTRY", "REGION", "APPTYPE"),
-        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT"),
+        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT", "AUDIENCE_INCLUDE"),
+        ("PINNER_INTEREST", "GEO", "AGE_BUCKET_AND_GENDER"),
     )
     assert set(TARGETING_TYPES) <= set(spec["items"]["enum"])
+    # Only the synchronous campaign analytics offer it, not the async reports' enum.
+    assert "CREATIVE_TYPE" not in spec["items"]["enum"]
     assert shape.key == (
         "date", "ad_account_id", "pin_promotion_id", "targeting_type", "targeting_value",
     )  # fmt: skip

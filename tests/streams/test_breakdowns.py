@@ -169,12 +169,13 @@ def test_targeting_breakdowns_give_the_simulators_rows_exactly(synced, dataset, 
     assert locations == {"500", "501", "803"}  # JSON numbers in the report, text in the record
 
 
-def test_targeting_windows_take_two_reports_and_are_bookmarked_after_both(synced) -> None:
+def test_targeting_windows_take_three_reports_and_are_bookmarked_after_all(synced) -> None:
     _, messages, bodies = synced
     targeting = [b for b in bodies if b["level"] == "PIN_PROMOTION_TARGETING"]
     assert Counter(tuple(b["targeting_types"]) for b in targeting) == {
         ("AGE_BUCKET", "GENDER", "COUNTRY", "REGION", "APPTYPE"): 2,
-        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT"): 2,
+        ("LOCATION", "TARGETED_INTEREST", "KEYWORD", "PLACEMENT", "AUDIENCE_INCLUDE"): 2,
+        ("PINNER_INTEREST", "GEO", "AGE_BUCKET_AND_GENDER"): 2,
     }
     assert {(b["start_date"], b["end_date"]) for b in targeting} == {
         (START.isoformat(), TODAY.isoformat())
@@ -236,6 +237,7 @@ def test_every_mocked_report_request_matches_the_spec(api) -> None:
     templates = set(validate_history(api))
     assert templates == {
         "/oauth/token", "/ad_accounts", "/ad_accounts/{ad_account_id}/reports",
+        "/resources/metrics_ready_state",
     }  # fmt: skip
     spend = sum(r["spend"] for r in records(messages, "ad_account_delivery"))
     assert spend == sum(r["spend"] for r in records(messages, "pin_promotion_delivery")) > 0
@@ -270,7 +272,7 @@ def test_a_window_is_bookmarked_only_once_its_last_targeting_batch_is_read(api) 
     with pytest.raises((ReportError, TapError), match="could not be downloaded"):
         outcome.raise_error()
     messages = outcome.messages
-    assert [len(b["targeting_types"]) for b in created] == [5, 4]
+    assert [len(b["targeting_types"]) for b in created] == [5, 5, 3]
     # The first batch was read (a STATE would follow a covered window); today is never
     # bookmarked, since the window's second batch was not.
     states = [m["value"] for m in messages if m["type"] == "STATE"]

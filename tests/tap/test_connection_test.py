@@ -79,6 +79,7 @@ def test_test_reads_the_token_the_accounts_and_one_page_per_default_stream(
         ("GET", "/v5/ad_accounts"),
         *[("GET", f"/v5/ad_accounts/{first}/{name}") for name in DEFAULT_ACCOUNT_LISTS],
         ("GET", f"/v5/resources/targeting/{TARGETING_OPTION_TYPES[0]}"),
+        ("GET", "/v5/resources/metrics_ready_state"),  # today's finality
     ]
     made = requests_since(simulator, mark)
     assert sorted(made) == sorted(expected)
@@ -104,7 +105,8 @@ def test_test_with_the_settings_from_the_environment_reads_each_configured_accou
     made = requests_since(simulator, mark)
     one_account = [p for _, p in made if p.startswith("/v5/ad_accounts/") and p.count("/") == 3]
     assert one_account == [f"/v5/ad_accounts/{account}" for account in ids]
-    assert len(made) == 1 + len(ids) + len(DEFAULT_ACCOUNT_LISTS) + 1
+    # + targeting_options and metrics_ready_state: one request each.
+    assert len(made) == 1 + len(ids) + len(DEFAULT_ACCOUNT_LISTS) + 2
 
 
 def test_test_with_bad_credentials_fails_with_one_clear_line(tmp_path, simulator) -> None:

@@ -43,6 +43,7 @@ ENV_CASES: dict[str, tuple[str, object]] = {
     ),
     "start_date": ("2024-01-31", "2024-01-31"),
     "lookback_days": ("7", 7),
+    "max_lookback_days": ("12", 12),
     # A (click, engagement, view) triple Pinterest accepts (settings.py checks the three together).
     "click_window_days": ("60", 60),
     "engagement_window_days": (" 7 ", 7),

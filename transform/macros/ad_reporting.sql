@@ -21,6 +21,7 @@
       ('clicks', 'bigint'),
       ('conversions', 'bigint'),
       ('conversion_value', 'money'),
+      ('is_final', 'boolean'),
   ]) }}
 {% endmacro %}
 

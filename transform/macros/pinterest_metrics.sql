@@ -3,15 +3,20 @@
   composite metrics recomputed from them.
 -#}
 
-{#- Settings a report was requested with (same on every row of a run). -#}
+{#- Settings a report was requested with (same on every row of a run), and the day's finality
+    when the row was read (pinterest_day_flags). -#}
 {% macro pinterest_report_context_columns() %}
-  {{ return([
+  {%- set columns = [
       ('currency', 'text', none),
       ('click_window_days', 'bigint', none),
       ('engagement_window_days', 'bigint', none),
       ('view_window_days', 'bigint', none),
       ('conversion_report_time', 'text', none),
-  ]) }}
+  ] -%}
+  {%- for flag in pinterest_day_flags() -%}
+    {%- do columns.append((flag, 'boolean', none)) -%}
+  {%- endfor -%}
+  {{ return(columns) }}
 {% endmacro %}
 
 
@@ -74,12 +79,33 @@
 
 
 {#- Per-day boolean flags of delivery rows that the report models carry and that aggregates
-    combine with bool_and (a day's total is final only when all its rows are). Empty for now:
-    a flag the tap adds (e.g. day finality) is declared in the staging models' columns and
-    listed here, and every report model then carries it. -#}
+    combine with bool_and (a day's total is final only when all its rows are): whether the
+    day's non-conversion and conversion metrics were final when the tap read the row (the
+    metrics_ready_state endpoint). NULL on rows an older tap version loaded: not known final. -#}
 {% macro pinterest_day_flags() %}
-  {{ return([]) }}
+  {{ return(['metrics_final', 'conversion_metrics_final']) }}
 {% endmacro %}
+
+
+{#- is_final: every metric of the row is final (the row will not change when read again).
+    Rows without conversion metrics (hourly) need only metrics_final. `row`: a table alias. -#}
+{% macro pinterest_is_final(conversions=true, row=none) %}
+  {%- set prefix = row ~ '.' if row else '' -%}
+  {%- if conversions -%}
+coalesce({{ prefix }}metrics_final and {{ prefix }}conversion_metrics_final, false) as is_final
+  {%- else -%}
+coalesce({{ prefix }}metrics_final, false) as is_final
+  {%- endif -%}
+{% endmacro %}
+
+
+{#- <row>.metrics_final, <row>.conversion_metrics_final, <is_final> for a select list. -#}
+{% macro pinterest_finality_columns(row, conversions=true) %}
+  {%- for flag in pinterest_day_flags() %}
+        {{ row }}.{{ flag }},
+  {%- endfor %}
+        {{ pinterest_is_final(conversions, row) }},
+{%- endmacro %}
 
 
 {% macro pinterest_metric_names(conversions=true) %}

@@ -20,5 +20,6 @@ select
         'clicks': 'paid_clicks',
         'conversions': 'conversions',
         'conversion_value': 'conversion_value',
+        'is_final': 'is_final',
     }) }}
 from {{ ref('pinterest__delivery_report') }}

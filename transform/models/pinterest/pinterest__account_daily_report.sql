@@ -17,5 +17,6 @@ with totals as (
 
 select
     totals.*,
+    {{ pinterest_is_final(row='totals') }},
     {{ pinterest_composite_metrics() }}
 from totals

@@ -29,5 +29,6 @@ with totals as (
 
 select
     totals.*,
+    {{ pinterest_is_final(row='totals') }},
     {{ pinterest_composite_metrics() }}
 from totals

@@ -3,6 +3,7 @@
     `<event>_conversions` / `<event>_value` column of the stream is carried. -#}
 select
     conversions.date_day,
+    {{ pinterest_is_final(row='conversions') }},
     {{ pinterest_name_columns('conversions', ['ad_account', 'campaign', 'ad_group', 'pin_promotion']) }},
     {{ pinterest_columns_except(
         ref('stg_pinterest__pin_promotion_conversions'),

@@ -7,9 +7,7 @@ with joined as (
         delivery.date_day,
         {{ pinterest_name_columns('delivery', ['ad_account', 'campaign', 'ad_group', 'pin_promotion']) }},
         delivery.pin_id,
-        {%- for flag in pinterest_day_flags() %}
-        delivery.{{ flag }},
-        {%- endfor %}
+        {{- pinterest_finality_columns('delivery') }}
         {%- for metric in pinterest_metric_names() %}
         coalesce(delivery.{{ metric }}, 0) as {{ metric }},
         {%- endfor %}

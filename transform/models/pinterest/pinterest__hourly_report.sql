@@ -6,6 +6,7 @@ with joined as (
         hourly.date_day,
         {{ pinterest_name_columns('hourly', ['ad_account', 'campaign', 'ad_group', 'pin_promotion']) }},
         hourly.pin_id,
+        {{- pinterest_finality_columns('hourly', conversions=false) }}
         {%- for metric in pinterest_metric_names(conversions=false) %}
         coalesce(hourly.{{ metric }}, 0) as {{ metric }},
         {%- endfor %}

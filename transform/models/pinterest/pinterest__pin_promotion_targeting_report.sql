@@ -8,6 +8,7 @@ with joined as (
         breakdown.targeting_type,
         breakdown.targeting_value,
         value_names.targeting_value_name,
+        {{- pinterest_finality_columns('breakdown') }}
         {%- for metric in pinterest_metric_names() %}
         coalesce(breakdown.{{ metric }}, 0) as {{ metric }},
         {%- endfor %}
