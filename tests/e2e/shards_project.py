@@ -1,0 +1,93 @@
+"""The sharded Meltano project of docs/orchestration.md, built for a test, and its commands.
+
+The project is a temporary directory: the repository's meltano.yml (read, never written) with an
+`include_paths` entry for the documented shard snippet, the ids of that snippet replaced by the
+simulator's. `transform/` and `.venv-meltano/` are links to the repository's, so the documented
+commands run there as written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pinterest_simulator import api
+from tests.e2e.conftest import REPO
+
+ORCHESTRATION_DOC = REPO / "docs" / "orchestration.md"
+SHARDS = ("shard-a", "shard-b")
+# The placeholder ids of the documented snippet, by shard.
+PLACEHOLDERS = {"shard-a": "111111111111, 222222222222", "shard-b": "333333333333, 444444444444"}
+SNIPPET_FILE = "shards.meltano.yml"
+TOKEN_PATH = "/v5/oauth/token"
+
+
+def _doc() -> str:
+    return ORCHESTRATION_DOC.read_text(encoding="utf-8")
+
+
+def shard_snippet() -> str:
+    """The YAML between the doc's `shards:begin` and `shards:end` markers."""
+    block = re.search(
+        r"<!-- shards:begin -->\n```yaml\n(.*?)```\n<!-- shards:end -->", _doc(), re.S
+    )
+    assert block, f"no shard snippet between the markers of {ORCHESTRATION_DOC}"
+    return block.group(1)
+
+
+def crontab_command() -> str:
+    """The command of the doc's crontab line (after `cd <project> &&`)."""
+    line = re.search(r"^0 5 \* \* \*\s+cd /srv/pinterest && (.+)$", _doc(), re.M)
+    assert line, f"no crontab line in {ORCHESTRATION_DOC}"
+    return line.group(1)
+
+
+def airflow_dag() -> str:
+    block = re.search(r"```python\n(.*?)```", _doc(), re.S)
+    assert block, f"no Airflow DAG in {ORCHESTRATION_DOC}"
+    return block.group(1)
+
+
+def build_project(directory: Path, accounts: dict[str, list[str]]) -> Path:
+    """The repo's meltano.yml + the doc's shards with `accounts` (shard -> ad account ids)."""
+    snippet = shard_snippet()
+    for shard, placeholder in PLACEHOLDERS.items():
+        assert snippet.count(f'"{placeholder}"') == 1, (shard, "placeholder ids not found once")
+        snippet = snippet.replace(placeholder, ", ".join(accounts[shard]))
+    project_file = (REPO / "meltano.yml").read_text(encoding="utf-8")
+    assert "include_paths" not in yaml.safe_load(project_file)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "meltano.yml").write_text(
+        f"{project_file}\ninclude_paths:\n- ./{SNIPPET_FILE}\n", encoding="utf-8"
+    )
+    (directory / SNIPPET_FILE).write_text(snippet, encoding="utf-8")
+    for name in ("transform", ".venv-meltano"):
+        (directory / name).symlink_to(REPO / name, target_is_directory=True)
+    return directory
+
+
+@contextlib.contextmanager
+def runs_in_step(timeout: float) -> Iterator[list[float]]:
+    """Hold each token request at the simulator until another one arrives, then let both on.
+
+    Every tap run asks for a token once, at its start: two runs started together therefore
+    provably run at the same time. Yields the list of times the pairs were let through.
+    """
+    barrier = threading.Barrier(2, timeout=timeout)
+    released: list[float] = []
+    route = api.handle
+
+    def handle(sim, req):
+        if req.path == TOKEN_PATH and barrier.wait() == 0:
+            released.append(req.time)
+        return route(sim, req)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api, "handle", handle)
+        yield released
