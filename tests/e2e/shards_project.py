@@ -9,7 +9,9 @@ commands run there as written.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ import pytest
 import yaml
 
 from pinterest_simulator import api
-from tests.e2e.conftest import REPO
+from tests.e2e.conftest import REPO, RUN_TIMEOUT, MeltanoRunner
 
 ORCHESTRATION_DOC = REPO / "docs" / "orchestration.md"
 SHARDS = ("shard-a", "shard-b")
@@ -26,6 +28,10 @@ SHARDS = ("shard-a", "shard-b")
 PLACEHOLDERS = {"shard-a": "111111111111, 222222222222", "shard-b": "333333333333, 444444444444"}
 SNIPPET_FILE = "shards.meltano.yml"
 TOKEN_PATH = "/v5/oauth/token"
+
+
+def delivery_state_id(shard: str) -> str:
+    return f"dev:tap-pinterest-ads--delivery--{shard}-to-target-postgres--{shard}"
 
 
 def _doc() -> str:
@@ -91,3 +97,30 @@ def runs_in_step(timeout: float) -> Iterator[list[float]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(api, "handle", handle)
         yield released
+
+
+def run_crontab_line(runner: MeltanoRunner) -> list[float]:
+    """The doc's crontab command in the project; the times the shards' runs were let on."""
+    project = Path(runner.env["MELTANO_PROJECT_ROOT"])
+    with runs_in_step(timeout=100) as released:
+        result = subprocess.run(
+            ["sh", "-c", crontab_command()], cwd=project, env=runner.env,
+            capture_output=True, text=True, timeout=4 * RUN_TIMEOUT, check=False,
+        )  # fmt: skip
+    runner.runs += 1
+    log = runner.home / f"meltano-{runner.runs:02d}-crontab-line.log"
+    log.write_text(result.stdout + result.stderr)
+    if result.returncode != 0:
+        pytest.fail(f"the crontab line failed (exit {result.returncode}, log {log}):\n"
+                    f"{result.stderr[-6000:]}", pytrace=False)  # fmt: skip
+    return released
+
+
+def bookmarks(runner: MeltanoRunner, shard: str) -> dict[str, dt.date]:
+    stream = runner.state(delivery_state_id(shard)).get("bookmarks", {})
+    partitions = stream.get("pin_promotion_delivery", {}).get("partitions", [])
+    return {
+        p["context"]["ad_account_id"]: dt.date.fromisoformat(str(p["replication_key_value"])[:10])
+        for p in partitions
+        if p.get("replication_key_value")
+    }
