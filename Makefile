@@ -46,9 +46,11 @@ test: setup deps
 unit: setup
 	$(VENV)/bin/pytest -m "not e2e"
 
+# mypy --strict on the package ([tool.mypy] in pyproject.toml).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: setup
 	$(VENV)/bin/ruff format .

@@ -46,7 +46,7 @@ def _skip_deselect() -> None:
 
 
 def _skip_increment_state() -> None:
-    from tap_pinterest_ads.streams.reports import ReportStream  # noqa: PLC0415
+    from tap_pinterest_ads.streams.report_base import ReportStream  # noqa: PLC0415
 
     def no_per_record_state(self, latest_record, *, context=None):
         return None

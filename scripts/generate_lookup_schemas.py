@@ -7,7 +7,8 @@ Each schema is the full response object of Pinterest's OpenAPI description as dr
 `$ref`/`allOf` inlined, a `oneOf`/`anyOf` union as one object with every alternative's
 properties, every value nullable (but `id`), enums and patterns folded into descriptions (a
 new API value must not break a load), epoch fields as date-times and micro fields with an
-amount sibling (entity_fields.py), plus the fields the tap adds (EXTRA below).
+amount sibling (the stream class's `epoch_fields` and `micro_amount_fields`), plus the fields
+the tap adds (EXTRA below).
 """
 
 from __future__ import annotations
@@ -23,11 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tap_pinterest_ads.entity_fields import (  # noqa: E402
-    EPOCH_FIELDS,
-    MICRO_AMOUNT_FIELDS,
-    OPENAPI_COMPONENTS,
-)
+from tap_pinterest_ads.streams import STREAM_TYPES  # noqa: E402
 
 DEFAULT_SPEC = ROOT / "vendor" / "pinterest-api-v5" / "openapi.yaml"
 TARGET = ROOT / "tap_pinterest_ads" / "schemas"
@@ -67,6 +64,7 @@ EXTRA: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
 }
+STREAM_CLASSES = {cls.name: cls for cls in STREAM_TYPES}
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -135,20 +133,20 @@ def convert(spec: Spec, node: Any, *, nullable: bool = True) -> dict[str, Any]:
 
 
 def stream_schema(spec: Spec, stream: str) -> dict[str, Any]:
-    component = OPENAPI_COMPONENTS[stream]
+    component = STREAM_CLASSES[stream].openapi_component
     body = spec.flatten({"$ref": f"#/components/schemas/{component}"})
     properties = {"id": convert(spec, body["properties"]["id"], nullable=False)}
     for name, sub in sorted(body["properties"].items()):
         if name != "id":
             properties[name] = convert(spec, sub)
-    for name in EPOCH_FIELDS[stream]:
+    for name in STREAM_CLASSES[stream].epoch_fields:
         what = properties[name].get("description", "").rstrip(".")
         properties[name] = {
             "description": f"{what} (the API sends Unix seconds; emitted as ISO 8601 UTC).",
             "type": ["string", "null"],
             "format": "date-time",
         }
-    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+    for micro, amount in STREAM_CLASSES[stream].micro_amount_fields.items():
         properties[amount] = {
             "description": f"{micro} ÷ 1,000,000, in the ad account's currency "
             "(see ad_accounts.currency).",

@@ -1,26 +1,25 @@
 """Regenerate the documentation's generated blocks, each between its markers:
 
-- the settings table of docs/settings.md, from `tap-pinterest-ads --about --format=json`;
+- every list of the settings (docs/settings.md, meltano.yml, the Meltano Hub definition), from
+  `tap-pinterest-ads --about --format=json` (scripts/settings_lists.py);
 - the layout of docs/development.md: the repository's top-level directories, and the modules of
   the tap and of the simulator, each with the first sentence of its docstring.
 
-Run `.venv/bin/python scripts/update_docs.py`; tests/test_readme.py checks both are current.
+Run `.venv/bin/python -m scripts.update_docs`; tests/test_readme.py checks they are current.
 """
 
 from __future__ import annotations
 
 import ast
 import fnmatch
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+from scripts import settings_lists
+from scripts.settings_lists import HUB_DEFINITION, MELTANO_YML, SETTINGS_DOC
+
 ROOT = Path(__file__).resolve().parents[1]
-SETTINGS_DOC = ROOT / "docs" / "settings.md"
 DEVELOPMENT_DOC = ROOT / "docs" / "development.md"
-SETTINGS_MARKERS = ("<!-- settings:begin -->", "<!-- settings:end -->")
 LAYOUT_MARKERS = ("<!-- layout:begin -->", "<!-- layout:end -->")
 # The packages whose modules the layout lists one by one.
 EXPANDED = ("tap_pinterest_ads", "pinterest_simulator")
@@ -34,26 +33,6 @@ NOTES = {
     "vendor": "Pinterest's OpenAPI description (MIT), see its SOURCE.md.",
     "tap_pinterest_ads/schemas": "JSON Schemas of the entity and lookup streams (generated).",
 }
-
-
-def settings_table() -> str:
-    about = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "tap_pinterest_ads", "--about", "--format=json"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    rows = ["| setting | type | default | secret | description |", "|---|---|---|---|---|"]
-    for name, spec in about["settings"]["properties"].items():
-        kind = spec.get("type") or "string or array"
-        kind = " or ".join(t for t in kind if t != "null") if isinstance(kind, list) else kind
-        default = f"`{json.dumps(spec['default'])}`" if "default" in spec else ""
-        secret = "yes" if spec.get("secret") else ""
-        text = spec.get("description", "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {kind} | {default} | {secret} | {text} |")
-    return "\n".join(rows)
 
 
 def _ignored(name: str) -> bool:
@@ -120,14 +99,21 @@ def _between(markers: tuple[str, str], block: str, text: str) -> str:
     return re.sub(pattern, lambda _: replacement, text, flags=re.S)
 
 
-def render_settings(text: str) -> str:
-    return _between(SETTINGS_MARKERS, settings_table(), text)
-
-
 def render_layout(text: str) -> str:
     return _between(LAYOUT_MARKERS, layout(), text)
 
 
+def main() -> None:
+    properties = settings_lists.about_settings()
+    doc = SETTINGS_DOC.read_text(encoding="utf-8")
+    SETTINGS_DOC.write_text(settings_lists.render_settings(doc, properties), encoding="utf-8")
+    for path in (MELTANO_YML, HUB_DEFINITION):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(settings_lists.render_yaml(text, properties), encoding="utf-8")
+    DEVELOPMENT_DOC.write_text(
+        render_layout(DEVELOPMENT_DOC.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+
+
 if __name__ == "__main__":
-    for doc, render in ((SETTINGS_DOC, render_settings), (DEVELOPMENT_DOC, render_layout)):
-        doc.write_text(render(doc.read_text(encoding="utf-8")), encoding="utf-8")
+    main()

@@ -19,6 +19,7 @@ import requests
 from tap_pinterest_ads.errors import AuthError
 from tap_pinterest_ads.redaction import Redactor
 from tap_pinterest_ads.token_store import StoredToken, TokenStore
+from tap_pinterest_ads.typing_compat import override
 
 # Refresh this long before `expires_in` runs out, so no request races the expiry.
 REFRESH_MARGIN_SECONDS = 300
@@ -27,7 +28,7 @@ REFRESH_TOKEN_WARNING_DAYS = 14
 _TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 
 
-def _expires_in(body: dict) -> float:
+def _expires_in(body: dict[str, t.Any]) -> float:
     """`expires_in` in seconds; an answer without a usable one gets Pinterest's usual hour."""
     value = body.get("expires_in")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
@@ -73,7 +74,6 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._refresh_token = self._initial_refresh_token()
         self._rejected_after_refresh: set[str] = set()
         self._store_checked = False
-        self.refresh_count = 0
         for secret in (client_secret, refresh_token, access_token, self._refresh_token):
             self._redact.add(secret)
 
@@ -86,6 +86,7 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._logger.info("Using the newest refresh token from %s", self._store.path)
         return stored.refresh_token
 
+    @override
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         """Authenticate `request` (every attempt of every request passes here)."""
         request.headers["Authorization"] = f"Bearer {self.current_token()}"
@@ -128,10 +129,9 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         self._access_token = body["access_token"]
         self._redact.add(self._access_token)
         self._expires_at = self._clock() + max(_expires_in(body) - REFRESH_MARGIN_SECONDS, 0)
-        self.refresh_count += 1
         self._keep_rotated_refresh_token(body)
 
-    def _request_token(self) -> dict:
+    def _request_token(self) -> dict[str, t.Any]:
         form = {"grant_type": "refresh_token", "refresh_token": self._refresh_token}
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -162,15 +162,15 @@ class PinterestAuthenticator(requests.auth.AuthBase):
         msg = f"the token endpoint kept failing ({reason}) after {self._max_attempts} attempts"
         raise AuthError(msg)
 
-    def _token_body(self, response: requests.Response) -> dict:
+    def _token_body(self, response: requests.Response) -> dict[str, t.Any]:
         """The token answer, or one line when it holds no access token (never the body)."""
         try:
             body = response.json()
         except ValueError:
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
-        if isinstance(token, str) and token:
-            return body  # type: ignore[return-value]
+        if isinstance(body, dict) and isinstance(token, str) and token:
+            return body
         content_type = response.headers.get("Content-Type", "no content type")
         what = (
             "JSON without access_token"
@@ -205,7 +205,7 @@ class PinterestAuthenticator(requests.auth.AuthBase):
             "it was revoked or has expired; authorize the app again and update refresh_token"
         )
 
-    def _keep_rotated_refresh_token(self, body: dict) -> None:
+    def _keep_rotated_refresh_token(self, body: dict[str, t.Any]) -> None:
         new_token = body.get("refresh_token")
         expires_at = body.get("refresh_token_expires_at")
         if new_token:

@@ -65,7 +65,9 @@ def _read_json(option: str, path: str) -> object:
         return json.loads(text)
     except ValueError as exc:
         # JSONDecodeError says where, never what: the file may hold secrets.
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        where = ""
+        if isinstance(exc, json.JSONDecodeError):
+            where = f" (line {exc.lineno}, column {exc.colno})"
         msg = f"{option} file {path!r} is not valid JSON{where}"
         raise InputFileError(msg) from None
 
@@ -114,7 +116,7 @@ def _stream_state_problem(stream: str, stream_state: object) -> str | None:
     return None
 
 
-def _bookmark_problem(bookmark: dict) -> str | None:
+def _bookmark_problem(bookmark: dict[str, t.Any]) -> str | None:
     """What singer-sdk needs of a stream's (or a partition's) bookmark to resume from it."""
     markers = bookmark.get("progress_markers", {})
     if not isinstance(markers, dict):

@@ -10,33 +10,42 @@ from urllib.parse import urlsplit
 import backoff
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
-from singer_sdk.streams import RESTStream
 
 from tap_pinterest_ads import retry
 from tap_pinterest_ads.errors import AccountAccessError, RateLimitError
-from tap_pinterest_ads.listing import BookmarkPaginator, json_body, page_items, single_object
+from tap_pinterest_ads.listing import (
+    BookmarkPaginator,
+    endpoint,
+    json_body,
+    page_items,
+    single_object,
+)
+from tap_pinterest_ads.sdk_compat import SYNC_ERROR_MESSAGE, SdkStream
+from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
     from backoff.types import Details
+    from singer_sdk.helpers.types import Context, Record
 
     from tap_pinterest_ads.auth import PinterestAuthenticator
     from tap_pinterest_ads.settings import Settings
+    from tap_pinterest_ads.tap import TapPinterestAds
 
 # The largest page Pinterest serves; its default (25) would cost ten times the requests.
 PAGE_SIZE = 250
 _ACCOUNT_IN_PATH = re.compile(r"/ad_accounts/(\d+)")
-# singer-sdk logs this at ERROR before re-raising; the tap's own line says what went wrong.
-_SDK_SYNC_ERROR = "An unhandled error occurred while syncing"
 
 
-class PinterestStream(RESTStream):
+class PinterestStream(SdkStream):
     """Base for every Pinterest stream: cursor paging over `{"items": [...], "bookmark"}`."""
 
     records_jsonpath = "$.items[*]"
     next_page_token_jsonpath = "$.bookmark"  # noqa: S105 - a JSONPath, not a secret
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, tap: TapPinterestAds, **kwargs: t.Any) -> None:
+        super().__init__(tap, **kwargs)
+        #: The tap: its settings and what the run's streams share (token, redactor, isolation).
+        self.tap = tap
         #: The table version singer-sdk announced at the start, held until the listing ends.
         self._held_version: int | None = None
         #: Ad accounts whose listing was skipped (`on_account_error: skip`): not complete.
@@ -45,40 +54,46 @@ class PinterestStream(RESTStream):
     @property
     def settings(self) -> Settings:
         """The tap's validated settings."""
-        return self._tap.settings  # type: ignore[attr-defined]
+        return self.tap.settings
 
     @property
+    @override
     def url_base(self) -> str:
         """`api_url`, e.g. https://api.pinterest.com/v5 or a local simulator."""
         return self.settings.api_url
 
     @property
+    @override
     def authenticator(self) -> PinterestAuthenticator:
         """The tap's single authenticator: one token request per run, not per stream."""
-        return self._tap.authenticator  # type: ignore[attr-defined]
+        return self.tap.authenticator
 
     @property
+    @override
     def timeout(self) -> int:
         """Seconds before one request times out (and is retried)."""
         return self.settings.request_timeout
 
     @property
+    @override
     def emit_activate_version_messages(self) -> bool:
         """On by default: targets then soft-delete entities that disappeared.
 
         Off for a run that skipped an ad account before any stream began
         (`on_account_error: skip`): that account's entities did not disappear.
         """
-        skipped = self._tap.isolation.skipped_at_start  # type: ignore[attr-defined]
+        skipped = self.tap.isolation.skipped_at_start
         return self.settings.emit_activate_version and not skipped
 
     # Listings ----------------------------------------------------------------------------
 
+    @override
     def get_new_paginator(self) -> BookmarkPaginator:
         """The `bookmark` cursor, which stops at a bookmark already seen in the listing."""
         return BookmarkPaginator(self.next_page_token_jsonpath)
 
-    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+    @override
+    def parse_response(self, response: requests.Response) -> t.Iterable[Record]:
         """The page's items, each with its key; a malformed page fails the stream here."""
         if self.records_jsonpath == "$.items[*]":
             return page_items(response, self.primary_keys or ())
@@ -86,7 +101,8 @@ class PinterestStream(RESTStream):
             return [single_object(response, self.primary_keys or ())]
         return super().parse_response(response)
 
-    def _write_activate_version_message(self, full_table_version: int) -> None:
+    @override
+    def on_activate_version(self, version: int) -> None:
         """Hold the version: singer-sdk 0.54 announces it when the stream *starts*.
 
         A target soft-deletes every row older than the announced version, so announced at the
@@ -94,7 +110,7 @@ class PinterestStream(RESTStream):
         later run succeeds. Records still carry the version; `announce_listed_version` sends
         it once every page of every account was read (the classic Singer order).
         """
-        self._held_version = full_table_version
+        self._held_version = version
 
     def listing_incomplete(self, ad_account_id: str) -> None:
         """An account's listing was skipped: this run must not announce deletions."""
@@ -113,28 +129,30 @@ class PinterestStream(RESTStream):
                 ", ".join(self._incomplete_accounts),
             )
             return
-        super()._write_activate_version_message(version)
+        self.write_activate_version(version)
 
-    def sync(self, context: dict | None = None) -> None:
-        """Sync, then announce the versions of this stream and of its children.
+    @override
+    def after_sync(self, context: Context | None) -> None:
+        """Announce the versions of this stream and of its children.
 
         A child stream is synced once per parent record (per ad account): its listing is
         complete only when the parent's sync, which runs every child, returns.
         """
-        super().sync(context)
         if self.parent_stream_type is None:
             for stream in (self, *self.descendent_streams):
                 if isinstance(stream, PinterestStream):
                     stream.announce_listed_version()
 
+    @override
     def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
         """singer-sdk's "An unhandled error occurred" ERROR says no more than the tap's own
         ERROR line that follows: kept, at INFO, so a failure reads as one line."""
-        if level >= logging.ERROR and message.startswith(_SDK_SYNC_ERROR):
+        if level >= logging.ERROR and message.startswith(SYNC_ERROR_MESSAGE):
             message, level = "Sync of '%s' stopped by the error below", logging.INFO
         super().log(message, *args, level=level, **kwargs)
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Page size and the `bookmark` cursor; streams add their own filters."""
         params: dict[str, t.Any] = {"page_size": PAGE_SIZE}
         if next_page_token:
@@ -158,12 +176,12 @@ class PinterestStream(RESTStream):
             json=json,
             headers=self.http_headers,
         )
-        response = self.request_decorator(self._request)(request, None)
-        return json_body(response)
+        return json_body(self.send(request))
 
     # Retries -----------------------------------------------------------------------------
 
-    def request_decorator(self, func: t.Callable) -> t.Callable:
+    @override
+    def request_decorator(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """singer-sdk's retry decorator, without backoff's own log lines.
 
         backoff logs "Giving up _request(...) after N tries (…)" at ERROR with the full URL,
@@ -171,7 +189,7 @@ class PinterestStream(RESTStream):
         and the run's ERROR line explains the failure.
         """
         return backoff.on_exception(
-            self.backoff_wait_generator,
+            self.retry_waits,
             (  # singer-sdk 0.54's list
                 ConnectionResetError,
                 RetriableAPIError,
@@ -186,25 +204,28 @@ class PinterestStream(RESTStream):
             logger=None,
         )(func)
 
+    @override
     def backoff_max_tries(self) -> int:
         """Attempts per request, from `max_retries`."""
         return self.settings.max_retries
 
-    def backoff_wait_generator(self) -> t.Generator[float, BaseException, None]:
+    def retry_waits(self) -> t.Generator[float, BaseException, None]:
         """Waits that follow what Pinterest says ("Retry after N", Retry-After, and
-        X-RateLimit-Reset on a 429), else 1, 2, 4 … s."""
+        X-RateLimit-Reset on a 429), else 1, 2, 4 … s; backoff sends in each failure."""
         attempt = 0
-        exception = yield  # type: ignore[misc]
+        exception = yield 0.0  # backoff's priming send(None) takes this, not a wait
         while True:
             attempt += 1
             exception = yield retry.wait_seconds(
                 exception, attempt, self.settings.max_rate_limit_wait
             )
 
+    @override
     def backoff_jitter(self, value: float) -> float:
         """No jitter: the waits above are what the server asked for."""
         return value
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """One log line per retry: what failed, how long we wait, which attempt."""
         exception = details.get("exception")
@@ -225,6 +246,7 @@ class PinterestStream(RESTStream):
 
     # Errors ------------------------------------------------------------------------------
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Classify a response: fine, worth retrying, or fatal with a clear message."""
         status = response.status_code
@@ -259,16 +281,13 @@ class PinterestStream(RESTStream):
             )
             raise RateLimitError(msg)
 
+    @override
     def response_error_message(self, response: requests.Response) -> str:
         """Status, path (never the query string) and Pinterest's code and message."""
         body = retry.error_body(response)
         detail = body.get("message") or response.reason
         code = f" code {body['code']}" if "code" in body else ""
         request_id = response.headers.get("x-pinterest-rid")
-        suffix = f" [x-pinterest-rid {request_id}]" if request_id else ""
-        method = response.request.method if response.request else "GET"
-        text = (
-            f"HTTP {response.status_code}{code} from {method} "
-            f"{urlsplit(response.url).path}: {str(detail)[:300]}{suffix}"
-        )
-        return self._tap.redactor(text)  # type: ignore[attr-defined]
+        rid = f" [x-pinterest-rid {request_id}]" if request_id else ""
+        text = f"HTTP {response.status_code}{code} from {endpoint(response)}: {str(detail)[:300]}"
+        return self.tap.redactor(text + rid)

@@ -12,6 +12,7 @@ import typing as t
 
 from jsonschema import validators
 
+from tap_pinterest_ads.config_schema import SECRET_SETTINGS
 from tap_pinterest_ads.errors import TapError
 from tap_pinterest_ads.redaction import Redactor
 
@@ -19,7 +20,6 @@ if t.TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from singer_sdk.exceptions import ConfigValidationError
 
-SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
 _JSON_TYPES = {
     dict: "an object",
     list: "a list",

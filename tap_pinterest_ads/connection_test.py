@@ -14,28 +14,31 @@ from __future__ import annotations
 
 import typing as t
 
+from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
-from tap_pinterest_ads.streams.reports import ReportStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 
 if t.TYPE_CHECKING:
-    from singer_sdk import Tap
-    from singer_sdk.streams import Stream
+    from singer_sdk.helpers.types import Context
+
+    from tap_pinterest_ads.tap import TapPinterestAds
 
 
-def checked_streams(tap: Tap) -> list[Stream]:
+def checked_streams(tap: TapPinterestAds) -> list[PinterestStream]:
     """The streams whose first page the check reads: selected by default, no reports."""
     return [
         stream
         for stream in tap.streams.values()
-        if stream.selected_by_default
+        if isinstance(stream, PinterestStream)
+        and stream.selected_by_default
         and not isinstance(stream, (ReportStream, AdAccountsStream))
         and stream.path  # ad_formats is static: nothing to ask the API
     ]
 
 
-def read_first_page(stream: Stream, context: dict | None) -> None:
+def read_first_page(stream: PinterestStream, context: Context | None) -> None:
     """One request: the stream's first page (a page that has records is not read further)."""
-    pages = iter(stream.request_records(context))  # type: ignore[attr-defined]
+    pages = iter(stream.request_records(context))
     try:
         next(pages, None)
     finally:
@@ -44,10 +47,10 @@ def read_first_page(stream: Stream, context: dict | None) -> None:
             close()
 
 
-def check_connection(tap: Tap) -> None:
+def check_connection(tap: TapPinterestAds) -> None:
     """Read the token, the ad accounts and one page per checked stream; raise on failure."""
     logger = tap.logger
-    accounts = tap.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
+    accounts = tap.ad_accounts.accounts()
     ids = [account["id"] for account in accounts]
     logger.info("Connection test: token accepted, %d ad account(s): %s", len(ids), ", ".join(ids))
     if not ids:
@@ -60,7 +63,7 @@ def check_connection(tap: Tap) -> None:
         if stream.parent_stream_type is AdAccountsStream:
             if not ids:
                 continue
-            context: dict | None = {"ad_account_id": ids[0]}
+            context: Context | None = {"ad_account_id": ids[0]}
         else:
             partitions = stream.partitions
             context = partitions[0] if partitions else None
@@ -75,7 +78,7 @@ def check_connection(tap: Tap) -> None:
     )
 
 
-def _where(context: dict | None) -> str:
+def _where(context: Context | None) -> str:
     if not context:
         return "(global)"
     return "(" + ", ".join(f"{key} {value}" for key, value in context.items()) + ")"

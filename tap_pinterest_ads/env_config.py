@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import typing as t
 
-from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
+
+from tap_pinterest_ads.sdk_compat import parse_environment_config
 
 _TRUE = frozenset({"true", "1", "yes", "on"})
 _FALSE = frozenset({"false", "0", "no", "off"})

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 
+from tap_pinterest_ads.redaction import without_url_queries
 from tap_pinterest_ads.reports import ReportError
 
 
@@ -81,8 +82,6 @@ def is_account_scoped(exc: BaseException) -> bool:
     return isinstance(exc, (FatalAPIError, ReportError))
 
 
-# A URL's query may carry a report token, a bookmark or a pre-signed storage credential.
-_URL_QUERY = re.compile(r"((?:https?://|/)[^\s?'\"<>()]*)\?[^\s'\"<>()]*")
 _OS_REASON = re.compile(r"\[Errno -?\d+\] [^'\"()]*[^'\"()\s]")
 
 
@@ -100,9 +99,7 @@ def explain(exc: BaseException) -> str:
             where = f" on {request.method} {parts.scheme}://{parts.netloc}{parts.path}"
         reason = _OS_REASON.search(str(exc))
         detail = reason.group(0) if reason else type(exc).__name__
-        return _URL_QUERY.sub(
-            r"\1", f"network failure{where}: {detail}; check api_url and the network"
+        return without_url_queries(
+            f"network failure{where}: {detail}; check api_url and the network"
         )
-    return (
-        _URL_QUERY.sub(r"\1", str(exc)) if isinstance(exc, requests.RequestException) else str(exc)
-    )
+    return without_url_queries(str(exc)) if isinstance(exc, requests.RequestException) else str(exc)

@@ -9,7 +9,6 @@ from tap_pinterest_ads.errors import AccountError, is_account_scoped
 if t.TYPE_CHECKING:
     import logging
 
-FAIL = "fail"
 SKIP = "skip"
 
 

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from singer_sdk.exceptions import FatalAPIError
 from singer_sdk.pagination import JSONPathPaginator
 
+from tap_pinterest_ads.typing_compat import override
+
 if t.TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -61,7 +63,9 @@ def json_body(response: requests.Response) -> object:
         raise MalformedAnswerError(msg) from None
 
 
-def _check_keys(response: requests.Response, item: object, keys: Sequence[str], where: str) -> dict:
+def _check_keys(
+    response: requests.Response, item: object, keys: Sequence[str], where: str
+) -> dict[str, t.Any]:
     if not isinstance(item, dict):
         raise _malformed(response, f"{where} is {_kind(item)}, not an object")
     missing = [key for key in keys if item.get(key) in (None, "")]
@@ -70,7 +74,7 @@ def _check_keys(response: requests.Response, item: object, keys: Sequence[str], 
     return item
 
 
-def page_items(response: requests.Response, keys: Sequence[str]) -> list[dict]:
+def page_items(response: requests.Response, keys: Sequence[str]) -> list[dict[str, t.Any]]:
     """The items of one `{"items": [...], "bookmark": ...}` page, each with its key fields."""
     body = json_body(response)
     if not isinstance(body, dict):
@@ -83,7 +87,7 @@ def page_items(response: requests.Response, keys: Sequence[str]) -> list[dict]:
     return items
 
 
-def single_object(response: requests.Response, keys: Sequence[str]) -> dict:
+def single_object(response: requests.Response, keys: Sequence[str]) -> dict[str, t.Any]:
     """An answer that is one object (e.g. `GET /ad_accounts/{id}`), with its key fields."""
     return _check_keys(response, json_body(response), keys, "the answer")
 
@@ -95,6 +99,7 @@ class BookmarkPaginator(JSONPathPaginator):
         super().__init__(jsonpath)
         self._seen: set[str] = set()
 
+    @override
     def get_next(self, response: requests.Response) -> str | None:
         """The next page's bookmark; null or absent ends the listing."""
         bookmark = super().get_next(response)
@@ -110,6 +115,7 @@ class BookmarkPaginator(JSONPathPaginator):
         self._seen.add(bookmark)
         return bookmark
 
+    @override
     def continue_if_empty(self, response: requests.Response) -> bool:
         """An empty page that still carries a bookmark is not the end of the listing."""
         return True

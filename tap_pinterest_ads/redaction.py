@@ -1,15 +1,37 @@
-"""Keeps secrets out of logs and error messages."""
+"""Keeps secrets out of logs and error messages: known secret values and URL queries."""
 
 from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
+
+from tap_pinterest_ads.typing_compat import override
 
 # The query of a pre-signed storage URL is its credential (X-Amz-Signature, X-Amz-Credential,
 # X-Amz-Security-Token, or the older Signature=…): mask all of it, as `redact_url` does.
 _SIGNED_QUERY = re.compile(
     r"\?(?=[^\s\"'<>]*(?:X-Amz-|[Ss]ignature=|AWSAccessKeyId=))[^\s\"'<>]*", re.IGNORECASE
 )
+# Any URL's query: it may carry a report token, a bookmark or a pre-signed credential.
+_URL_QUERY = re.compile(r"((?:https?://|/)[^\s?'\"<>()]*)\?[^\s'\"<>()]*")
+
+
+def redact_url(url: str | None) -> str:
+    """Scheme, host and path only: the query of a pre-signed URL is its credential."""
+    if not url:
+        return "<no url>"
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    suffix = "?<redacted>" if parts.query else ""
+    return f"{parts.scheme}://{host}{parts.path}{suffix}"
+
+
+def without_url_queries(text: str) -> str:
+    """`text` with the query of every URL (or path) in it left out."""
+    return _URL_QUERY.sub(r"\1", text)
 
 
 class Redactor:
@@ -52,6 +74,7 @@ class RedactingFilter(logging.Filter):
         super().__init__()
         self.redactor = redactor
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         """Mask the formatted message and any traceback text; never drops a record."""
         try:

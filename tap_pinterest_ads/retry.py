@@ -23,7 +23,7 @@ _RETRYABLE_400_CODES = {1, 12}
 MAX_EXPONENTIAL_WAIT = 60.0
 
 
-def error_body(response: requests.Response) -> dict:
+def error_body(response: requests.Response) -> dict[str, t.Any]:
     """The `{code, message}` error object, or an empty dict when the body is not JSON."""
     try:
         body = response.json()

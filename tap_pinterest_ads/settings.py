@@ -10,27 +10,39 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import typing as t
 from urllib.parse import urlsplit, urlunsplit
 
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_pinterest_ads.config_schema import DEFAULT_API_URL
+from tap_pinterest_ads.config_schema import CONFIG_SCHEMA, DEFAULT_API_URL
+from tap_pinterest_ads.conventions import ATTRIBUTION_WINDOW_TRIPLES, Attribution
 from tap_pinterest_ads.reports.columns import (
     PassThrough,
     UnknownReportColumn,
     resolve_report_columns,
 )
-from tap_pinterest_ads.reports.records import Attribution
-from tap_pinterest_ads.reports.request import ATTRIBUTION_WINDOW_TRIPLES
 
 _DIGITS = re.compile(r"^\d{1,18}$")
 
 
+# Each setting's fallback when it is absent (or, without `strict`, invalid): its schema default.
+DEFAULTS: dict[str, t.Any] = {
+    name: spec["default"] for name, spec in CONFIG_SCHEMA["properties"].items() if "default" in spec
+}
+_WINDOW_SETTINGS = ("click_window_days", "engagement_window_days", "view_window_days")
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Validated, typed settings."""
+    """Validated, typed settings: every setting the tap reads, credentials included."""
 
     advertiser_ids: tuple[str, ...]
+    client_id: str | None
+    client_secret: str | None
+    refresh_token: str | None
+    access_token: str | None
+    token_store_path: str | None
     start_date: dt.date | None
     lookback_days: int
     api_url: str
@@ -45,59 +57,81 @@ class Settings:
     max_reports_in_flight: int
     on_account_error: str
 
+    @property
+    def secrets(self) -> tuple[str | None, ...]:
+        """The values no log line or error message may show."""
+        return (self.client_secret, self.refresh_token, self.access_token)
+
     @classmethod
-    def from_config(cls, config: dict, *, strict: bool = True) -> Settings:
+    def from_config(cls, config: t.Mapping[str, t.Any], *, strict: bool = True) -> Settings:
         """Parse `config`; with `strict`, raise one ConfigValidationError listing each problem."""
         errors: list[str] = []
+
+        def whole(name: str, minimum: int = 1) -> int:
+            value = _setting(config, name)
+            if isinstance(value, int) and value >= minimum:
+                return int(value)
+            errors.append(f"{name} must be a whole number ≥ {minimum}, got {value!r}")
+            return int(DEFAULTS[name])
+
         ids = parse_advertiser_ids(config.get("advertiser_ids"), errors)
         start = _parse_start_date(config.get("start_date"), errors)
-        lookback = config.get("lookback_days", 5)
-        if not isinstance(lookback, int) or lookback < 0:
-            errors.append(f"lookback_days must be a whole number ≥ 0, got {lookback!r}")
-        report_columns = _resolve_report_columns(config.get("report_columns") or [], errors)
+        lookback = whole("lookback_days", minimum=0)
+        report_columns = _resolve_report_columns(_setting(config, "report_columns") or [], errors)
         errors.extend(attribution_errors(config))
-        for name in (
-            "request_timeout_seconds",
-            "max_retries",
-            "report_timeout_seconds",
-            "max_reports_in_flight",
-        ):
-            value = config.get(name, 1)
-            if not isinstance(value, int) or value < 1:
-                errors.append(f"{name} must be a whole number ≥ 1, got {value!r}")
-        wait = config.get("max_rate_limit_wait_seconds", 600)
-        if not isinstance(wait, int) or wait < 0:
-            errors.append(f"max_rate_limit_wait_seconds must be a whole number ≥ 0, got {wait!r}")
+        request_timeout, max_retries, report_timeout, in_flight = (
+            whole(name)
+            for name in (
+                "request_timeout_seconds",
+                "max_retries",
+                "report_timeout_seconds",
+                "max_reports_in_flight",
+            )
+        )
+        max_rate_limit_wait = whole("max_rate_limit_wait_seconds", minimum=0)
         errors.extend(api_url_errors(config.get("api_url")))
-        on_account_error = config.get("on_account_error") or "fail"
+        on_account_error = config.get("on_account_error") or DEFAULTS["on_account_error"]
         if on_account_error not in ("fail", "skip"):
             errors.append(f"on_account_error must be fail or skip, got {on_account_error!r}")
+            on_account_error = DEFAULTS["on_account_error"]
         errors.extend(credential_errors(config))
         if errors and strict:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return cls(
             advertiser_ids=ids,
+            client_id=_text(config.get("client_id")),
+            client_secret=_text(config.get("client_secret")),
+            refresh_token=_text(config.get("refresh_token")),
+            access_token=_text(config.get("access_token")),
+            token_store_path=_text(config.get("token_store_path")),
             start_date=start,
-            lookback_days=lookback if isinstance(lookback, int) and lookback >= 0 else 5,
-            api_url=str(config.get("api_url") or DEFAULT_API_URL).rstrip("/"),
-            emit_activate_version=bool(config.get("emit_activate_version_messages", True)),
-            request_timeout=int(config.get("request_timeout_seconds", 120)),
-            max_retries=int(config.get("max_retries", 8)),
-            max_rate_limit_wait=int(config.get("max_rate_limit_wait_seconds", 600)),
+            lookback_days=lookback,
+            api_url=str(config.get("api_url") or DEFAULTS["api_url"]).rstrip("/"),
+            emit_activate_version=bool(_setting(config, "emit_activate_version_messages")),
+            request_timeout=request_timeout,
+            max_retries=max_retries,
+            max_rate_limit_wait=max_rate_limit_wait,
             attribution=Attribution(
-                click_window_days=int(config.get("click_window_days", 30)),
-                engagement_window_days=int(config.get("engagement_window_days", 30)),
-                view_window_days=int(config.get("view_window_days", 1)),
-                conversion_report_time=str(
-                    config.get("conversion_report_time", "TIME_OF_AD_ACTION")
-                ),
+                click_window_days=int(_setting(config, "click_window_days")),
+                engagement_window_days=int(_setting(config, "engagement_window_days")),
+                view_window_days=int(_setting(config, "view_window_days")),
+                conversion_report_time=str(_setting(config, "conversion_report_time")),
             ),
             report_columns=report_columns,
-            report_format=str(config.get("report_format", "JSON")),
-            report_timeout=int(config.get("report_timeout_seconds", 1800)),
-            max_reports_in_flight=int(config.get("max_reports_in_flight", 20)),
-            on_account_error=on_account_error if on_account_error in ("fail", "skip") else "fail",
+            report_format=str(_setting(config, "report_format")),
+            report_timeout=report_timeout,
+            max_reports_in_flight=in_flight,
+            on_account_error=on_account_error,
         )
+
+
+def _setting(config: t.Mapping[str, t.Any], name: str) -> t.Any:
+    """The configured value, or the schema's default when the setting is absent."""
+    return config.get(name, DEFAULTS.get(name))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or value == "" else str(value)
 
 
 def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
@@ -134,23 +168,16 @@ def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
     return tuple(ids)
 
 
-_WINDOW_SETTINGS = (
-    ("click_window_days", 30),
-    ("engagement_window_days", 30),
-    ("view_window_days", 1),
-)
-
-
-def attribution_errors(config: dict) -> list[str]:
+def attribution_errors(config: t.Mapping[str, t.Any]) -> list[str]:
     """The three attribution windows must be a combination Pinterest accepts.
 
     Each value alone is checked by the JSON schema; a triple the API refuses would otherwise
     fail the run at its first report, after the entity streams ran.
     """
-    triple = tuple(config.get(name, default) for name, default in _WINDOW_SETTINGS)
+    triple = tuple(_setting(config, name) for name in _WINDOW_SETTINGS)
     if not all(type(days) is int for days in triple) or triple in ATTRIBUTION_WINDOW_TRIPLES:
         return []
-    names = ", ".join(name for name, _ in _WINDOW_SETTINGS)
+    names = ", ".join(_WINDOW_SETTINGS)
     accepted = ", ".join("/".join(map(str, t)) for t in ATTRIBUTION_WINDOW_TRIPLES)
     return [
         f"{names}: Pinterest does not accept {'/'.join(map(str, triple))} (click/engagement/"
@@ -158,7 +185,7 @@ def attribution_errors(config: dict) -> list[str]:
     ]
 
 
-def _resolve_report_columns(names: list, errors: list[str]) -> tuple[PassThrough, ...]:
+def _resolve_report_columns(names: t.Iterable[str], errors: list[str]) -> tuple[PassThrough, ...]:
     try:
         return resolve_report_columns(names)
     except UnknownReportColumn as exc:
@@ -203,7 +230,7 @@ def api_url_errors(value: object) -> list[str]:
     return []
 
 
-def credential_errors(config: dict) -> list[str]:
+def credential_errors(config: t.Mapping[str, t.Any]) -> list[str]:
     """Say which settings are missing, if neither credential set is complete."""
     if config.get("access_token"):
         return []

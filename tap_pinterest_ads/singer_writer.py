@@ -20,6 +20,7 @@ from singer_sdk.contrib.msgspec import MsgSpecWriter, serialize_jsonl
 from singer_sdk.singerlib import SchemaMessage
 
 from tap_pinterest_ads.errors import TapError
+from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
     from singer_sdk.singerlib.encoding.simple import Message
@@ -43,6 +44,7 @@ class TextSafeWriter(MsgSpecWriter):
         #: Stream (as written, after stream-map aliases) -> key properties, from SCHEMA messages.
         self._keys: dict[str, list[str]] = {}
 
+    @override
     def serialize_message(self, message: Message) -> bytearray:
         """The message as one JSON line."""
         data = message.to_dict()
@@ -51,6 +53,7 @@ class TextSafeWriter(MsgSpecWriter):
         except UnicodeEncodeError:
             return serialize_jsonl(self._repaired(data))
 
+    @override
     def write_message(self, message: Message) -> None:
         """Write one message, remembering each stream's key from its SCHEMA."""
         if isinstance(message, SchemaMessage):
@@ -65,9 +68,9 @@ class TextSafeWriter(MsgSpecWriter):
             os.close(devnull)
             raise OutputClosedError(OUTPUT_CLOSED) from None
 
-    def _repaired(self, data: dict) -> dict:
+    def _repaired(self, data: dict[str, t.Any]) -> dict[str, t.Any]:
         fields: list[str] = []
-        repaired = _replace_surrogates(data, "", fields)
+        repaired: dict[str, t.Any] = _replace_surrogates(data, "", fields)
         stream = str(data.get("stream", "?"))
         record = data.get("record")
         if isinstance(record, dict):

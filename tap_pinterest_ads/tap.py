@@ -10,7 +10,6 @@ import typing as t
 from functools import cached_property
 
 import requests
-from singer_sdk import Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 from tap_pinterest_ads.auth import PinterestAuthenticator
@@ -23,24 +22,20 @@ from tap_pinterest_ads.errors import TapError, explain
 from tap_pinterest_ads.isolation import AccountIsolation
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.schema import build_schema
+from tap_pinterest_ads.sdk_compat import SdkTap
 from tap_pinterest_ads.settings import Settings
 from tap_pinterest_ads.singer_writer import TextSafeWriter
-from tap_pinterest_ads.streams import ENTITY_STREAMS
-from tap_pinterest_ads.streams.breakdowns import report_streams
-from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
-from tap_pinterest_ads.streams.lookups import LOOKUP_STREAMS
+from tap_pinterest_ads.streams import STREAM_TYPES
+from tap_pinterest_ads.streams.accounts import AdAccountsStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 from tap_pinterest_ads.token_store import TokenStore
+from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
-    from types import FrameType
-
     from singer_sdk.streams import Stream
 
-_SECRET_SETTINGS = ("client_secret", "refresh_token", "access_token")
 
-
-class TapPinterestAds(Tap):
+class TapPinterestAds(SdkTap):
     """Pinterest Ads API v5: ad accounts, campaigns, ad groups, pin promotions, delivery."""
 
     name = "tap-pinterest-ads"
@@ -56,16 +51,16 @@ class TapPinterestAds(Tap):
             if validate_config:
                 Settings.from_config(self.config, strict=True)
         except ConfigValidationError as exc:
-            raise invalid_config(exc, getattr(self, "_config", {}) or {}) from None
+            raise invalid_config(exc, self.given_config) from None
         install_log_redaction(self.redactor)
 
-    @property
-    def _env_var_config(self) -> dict[str, t.Any]:
+    @override
+    def environment_config(self) -> dict[str, t.Any]:
         """`--config ENV`: TAP_PINTEREST_ADS_* variables, typed by the settings' schema
         (env_config.py says why the SDK's own parser is not used)."""
         schema = copy.deepcopy(self.config_jsonschema)
         self.append_builtin_config(schema)
-        return settings_from_environment(schema, self._env_var_prefix)
+        return settings_from_environment(schema, self.env_var_prefix())
 
     @cached_property
     def settings(self) -> Settings:
@@ -76,8 +71,8 @@ class TapPinterestAds(Tap):
     def redactor(self) -> Redactor:
         """Masks every secret value the run knows of."""
         redactor = Redactor()
-        for name in _SECRET_SETTINGS:
-            redactor.add(self.config.get(name))
+        for secret in self.settings.secrets:
+            redactor.add(secret)
         return redactor
 
     @cached_property
@@ -88,37 +83,52 @@ class TapPinterestAds(Tap):
     @cached_property
     def authenticator(self) -> PinterestAuthenticator:
         """One authenticator for the whole run, so one token request serves every stream."""
-        store_path = self.config.get("token_store_path")
+        settings = self.settings
+        store = TokenStore(settings.token_store_path) if settings.token_store_path else None
         return PinterestAuthenticator(
-            token_url=f"{self.settings.api_url}/oauth/token",
-            client_id=self.config.get("client_id"),
-            client_secret=self.config.get("client_secret"),
-            refresh_token=self.config.get("refresh_token"),
-            access_token=self.config.get("access_token"),
-            token_store=TokenStore(store_path) if store_path else None,
+            token_url=f"{settings.api_url}/oauth/token",
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            refresh_token=settings.refresh_token,
+            access_token=settings.access_token,
+            token_store=store,
             redactor=self.redactor,
             logger=self.logger,
         )
 
-    def sync_all(self) -> None:
+    @property
+    def ad_accounts(self) -> AdAccountsStream:
+        """The stream that resolves the run's ad accounts, which every other stream reads."""
+        stream = self.streams["ad_accounts"]
+        assert isinstance(stream, AdAccountsStream)
+        return stream
+
+    @override
+    def before_sync_all(self) -> None:
         """Resolve the ad accounts (and so the token) before any stream starts.
 
         Full-table streams announce ACTIVATE_VERSION once their listing is complete
         (client.PinterestStream); a run that dies on its credentials fails before any.
         """
-        self.streams["ad_accounts"].accounts()  # type: ignore[attr-defined]
+        self.ad_accounts.accounts()
         for stream in self.streams.values():
-            getattr(stream, "repair_bookmarks", lambda: None)()  # report streams' state
-        super().sync_all()
+            if isinstance(stream, ReportStream):
+                stream.repair_bookmarks()
+
+    @override
+    def after_sync_all(self) -> None:
+        """One closing WARNING if an ad account was skipped."""
         self.isolation.log_summary()
 
-    def run_connection_test(self) -> bool:  # type: ignore[misc] - @final in SDK typing only
+    @override
+    def connection_test(self) -> bool:
         """`--test`: token, ad accounts, one page per default stream, no report
         (connection_test.py); the SDK's version syncs every stream and creates reports."""
         check_connection(self)
         return True
 
-    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+    @override
+    def on_termination(self, signum: int) -> None:
         """On SIGTERM/SIGINT: write the state, then exit 128 + signum.
 
         singer-sdk's handler writes the state too but exits 0, so a run stopped half-way (an
@@ -135,14 +145,10 @@ class TapPinterestAds(Tap):
         finally:
             sys.exit(code)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         """Every stream the tap offers."""
-        entity_streams = [stream_class(tap=self) for stream_class in ENTITY_STREAMS]
-        delivery = PinPromotionDeliveryStream(
-            tap=self, schema=build_schema(self.settings.report_columns)
-        )
-        lookups = [stream_class(tap=self) for stream_class in LOOKUP_STREAMS]
-        return [*entity_streams, delivery, *report_streams(self), *lookups]
+        return [cls(tap=self) for cls in STREAM_TYPES]
 
 
 # Failures we can explain in one line; anything else is a bug and keeps its traceback.

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import typing as t
 from pathlib import Path
 
 from tap_pinterest_ads.errors import TapError
@@ -42,7 +43,7 @@ class TokenStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
 
-    def _read_all(self) -> dict:
+    def _read_all(self) -> dict[str, t.Any]:
         if self.path.is_dir():
             raise self._error("is a directory, not a file")
         try:
@@ -103,7 +104,8 @@ class TokenStore:
     def save(self, client_id: str, configured_token: str | None, token: StoredToken) -> None:
         """Record `token` as the newest, replacing the file in one rename."""
         data = self._read_all()
-        previous = data.get(client_id) if isinstance(data.get(client_id), dict) else {}
+        entry = data.get(client_id)
+        previous = entry if isinstance(entry, dict) else {}
         seed = _fingerprint(configured_token) if configured_token else previous.get("seed")
         data[client_id] = {
             "refresh_token": token.refresh_token,
@@ -119,7 +121,7 @@ class TokenStore:
                 "token request is refused, authorize the app again"
             ) from None
 
-    def _replace(self, data: dict) -> None:
+    def _replace(self, data: dict[str, t.Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".token-store-")
         try:

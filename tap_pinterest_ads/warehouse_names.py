@@ -19,7 +19,7 @@ Names are compared case-insensitively: target-duckdb lower-cases every column na
 The rule: such a property keeps the API's value under ``pinterest_<name>`` (the prefix
 `report_columns` already uses when an API column clashes with one of the tap's fields),
 e.g. ``conversion_tags.version`` -> ``pinterest_version``. It is applied where schemas are
-loaded (`ApiObjectSchemas`, the schema files of every stream but the report streams) and
+loaded (`streams/api_object.py`, the schema files of every stream but the report streams) and
 where API objects become records (`rename_record`: streams/transform.py for the account
 streams, the global lookups' `post_process`), so a schema and its records always agree.
 Report fields come from the column registry; `report_columns` extras follow the same rule
@@ -30,8 +30,6 @@ from __future__ import annotations
 
 import copy
 import typing as t
-
-from singer_sdk.schema.source import SchemaDirectory
 
 RESERVED_NAMES = frozenset({"version", "deletedate"})
 RESERVED_PREFIX = "_sdc_"
@@ -69,11 +67,3 @@ def rename_record(record: dict[str, t.Any]) -> dict[str, t.Any]:
     for name in [name for name in record if is_reserved(name)]:
         record[warehouse_name(name)] = record.pop(name)
     return record
-
-
-class ApiObjectSchemas(SchemaDirectory):
-    """The package's schema files (the API's objects, as in the spec), renamed by the rule."""
-
-    def fetch_schema(self, key: str) -> dict[str, t.Any]:
-        """The schema file of stream `key`, with reserved property names renamed."""
-        return rename_schema(super().fetch_schema(key))

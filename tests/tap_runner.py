@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pinterest_simulator import Dataset, Simulator
-from tap_pinterest_ads.reports.columns import requested_columns
+from tap_pinterest_ads.reports.shapes import DELIVERY as DELIVERY_SHAPE
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 
@@ -197,7 +197,7 @@ def expected_delivery(
     dataset: Dataset, accounts: list[str], start: dt.date, end: dt.date | None = None
 ) -> set[tuple]:
     """`delivery_facts` of every row the dataset holds for these accounts and days."""
-    columns = list(requested_columns())
+    columns = list(DELIVERY_SHAPE.requested_columns())
     return {
         (
             account,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
-from tap_pinterest_ads.reports.columns import requested_columns
+from tap_pinterest_ads.reports.shapes import DELIVERY
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
 from tests.openapi_contract import validate_request
@@ -120,7 +120,7 @@ def comparable(record: dict) -> dict:
 def test_several_accounts_over_two_windows_give_exact_rows(sim, dataset, capsys):
     got = records(sync(capsys, config_for(sim)))
 
-    columns = list(requested_columns())
+    columns = list(DELIVERY.requested_columns())
     expected = [
         expected_record(row, account)
         for account in dataset.ad_accounts()
@@ -230,7 +230,7 @@ def test_a_second_run_rereads_exactly_the_lookback_window(sim, dataset, capsys):
     }
     assert min(r["date"] for r in got) == rerun_start.isoformat()
     expected = sum(
-        len(dataset.delivery_rows(a["id"], rerun_start, TODAY, list(requested_columns())))
+        len(dataset.delivery_rows(a["id"], rerun_start, TODAY, list(DELIVERY.requested_columns())))
         for a in dataset.ad_accounts()
     )
     assert len(got) == expected
@@ -251,7 +251,10 @@ def test_report_columns_pass_through_as_lower_case_fields(sim, dataset, capsys):
     assert "TOTAL_WEB_SESSIONS" in report_bodies(sim)[0]["columns"]
     account = dataset.ad_accounts()[0]["id"]
     rows = dataset.delivery_rows(
-        account, TODAY - dt.timedelta(days=3), TODAY, [*requested_columns(), "TOTAL_WEB_SESSIONS"]
+        account,
+        TODAY - dt.timedelta(days=3),
+        TODAY,
+        [*DELIVERY.requested_columns(), "TOTAL_WEB_SESSIONS"],
     )
     want = {(r["DATE"], str(r["PIN_PROMOTION_ID"])): r["TOTAL_WEB_SESSIONS"] or None for r in rows}
     have = {

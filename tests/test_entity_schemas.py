@@ -1,4 +1,4 @@
-"""The entity stream JSON schemas against the OpenAPI spec, entity_fields.py and the fixtures."""
+"""The entity stream JSON schemas against the OpenAPI spec, the streams' fields and the fixtures."""
 
 from __future__ import annotations
 
@@ -12,14 +12,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from tap_pinterest_ads.entity_fields import (
-    EPOCH_FIELDS,
-    MICRO_AMOUNT_FIELDS,
-    OPENAPI_COMPONENTS,
-)
 from tests.openapi_contract import resolved_component
 from tests.schema_walk import types_of, walk
-from tests.test_lookup_schemas import LOOKUP_ENTITIES, LOOKUP_TABLES
+from tests.test_lookup_schemas import API_OBJECT_STREAMS, LOOKUP_ENTITIES, LOOKUP_TABLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +41,7 @@ def stream_schema(stream: str) -> dict[str, Any]:
 
 
 def spec_properties(stream: str) -> dict[str, Any]:
-    return resolved_component(OPENAPI_COMPONENTS[stream])["properties"]
+    return resolved_component(API_OBJECT_STREAMS[stream].openapi_component)["properties"]
 
 
 # --------------------------------------------------------------------------------------
@@ -54,7 +49,7 @@ def spec_properties(stream: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 
 
-def test_schema_files_and_entity_fields_cover_the_same_streams() -> None:
+def test_schema_files_and_api_object_streams_cover_the_same_streams() -> None:
     files = {
         p.name.removesuffix(".json")
         for p in resources.files("tap_pinterest_ads.schemas").iterdir()
@@ -62,8 +57,7 @@ def test_schema_files_and_entity_fields_cover_the_same_streams() -> None:
     }
     # The other streams' schemas are checked by tests/test_lookup_schemas.py.
     assert files == set(STREAMS) | set(LOOKUP_ENTITIES) | set(LOOKUP_TABLES)
-    assert set(EPOCH_FIELDS) == set(MICRO_AMOUNT_FIELDS) == set(OPENAPI_COMPONENTS)
-    assert set(OPENAPI_COMPONENTS) == set(STREAMS) | set(LOOKUP_ENTITIES)
+    assert set(API_OBJECT_STREAMS) == set(STREAMS) | set(LOOKUP_ENTITIES)
 
 
 @pytest.mark.parametrize("stream", STREAMS)
@@ -110,8 +104,10 @@ def test_every_spec_property_is_in_the_stream_schema(stream: str) -> None:
     theirs = spec_properties(stream)
     missing = set(theirs) - set(ours)
     assert not missing, f"{stream}: missing {sorted(missing)}"
-    extra = set(ours) - set(theirs) - set(MICRO_AMOUNT_FIELDS[stream].values())
-    assert not extra, f"{stream}: not in {OPENAPI_COMPONENTS[stream]}: {sorted(extra)}"
+    extra = set(ours) - set(theirs) - set(API_OBJECT_STREAMS[stream].micro_amount_fields.values())
+    assert not extra, (
+        f"{stream}: not in {API_OBJECT_STREAMS[stream].openapi_component}: {sorted(extra)}"
+    )
 
 
 def assert_same_shape(ours: dict[str, Any], theirs: dict[str, Any], where: str) -> None:
@@ -143,7 +139,7 @@ def assert_same_shape(ours: dict[str, Any], theirs: dict[str, Any], where: str) 
 def test_types_follow_the_spec(stream: str) -> None:
     ours = stream_schema(stream)["properties"]
     for name, theirs in spec_properties(stream).items():
-        if name in EPOCH_FIELDS[stream]:
+        if name in API_OBJECT_STREAMS[stream].epoch_fields:
             continue
         assert_same_shape(ours[name], theirs, f"{stream}.{name}")
 
@@ -158,7 +154,7 @@ def test_ids_are_strings(stream: str) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# entity_fields.py vs spec and schemas
+# The streams' epoch and micro fields vs spec and schemas
 # --------------------------------------------------------------------------------------
 
 
@@ -171,13 +167,13 @@ def test_epoch_fields_are_the_spec_timestamps_and_date_times(stream: str) -> Non
         if sub.get("type") == "integer"
         and (name.endswith("_time") or "unix" in sub.get("description", "").lower())
     }
-    assert set(EPOCH_FIELDS[stream]) == timestamps
+    assert set(API_OBJECT_STREAMS[stream].epoch_fields) == timestamps
     ours = stream_schema(stream)["properties"]
-    for name in EPOCH_FIELDS[stream]:
+    for name in API_OBJECT_STREAMS[stream].epoch_fields:
         assert ours[name]["format"] == "date-time", f"{stream}.{name}"
         assert types_of(ours[name]) == {"string", "null"}, f"{stream}.{name}"
     others = [p for p, sub in walk(stream_schema(stream)) if sub.get("format") == "date-time"]
-    assert sorted(others) == sorted(EPOCH_FIELDS[stream])
+    assert sorted(others) == sorted(API_OBJECT_STREAMS[stream].epoch_fields)
 
 
 @pytest.mark.parametrize("stream", STREAMS)
@@ -185,8 +181,8 @@ def test_micro_fields_keep_integers_and_get_number_amounts(stream: str) -> None:
     spec = spec_properties(stream)
     ours = stream_schema(stream)["properties"]
     micro_named = {n for n, s in spec.items() if "micro" in n and s.get("type") == "integer"}
-    assert micro_named <= set(MICRO_AMOUNT_FIELDS[stream])
-    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+    assert micro_named <= set(API_OBJECT_STREAMS[stream].micro_amount_fields)
+    for micro, amount in API_OBJECT_STREAMS[stream].micro_amount_fields.items():
         assert spec[micro]["type"] == "integer", f"{stream}.{micro}"
         assert types_of(ours[micro]) == {"integer", "null"}, f"{stream}.{micro}"
         assert amount == micro.removesuffix("_in_micro_currency").removesuffix("_amount") + (
@@ -198,15 +194,17 @@ def test_micro_fields_keep_integers_and_get_number_amounts(stream: str) -> None:
 
 
 def test_known_micro_and_epoch_fields() -> None:
-    assert MICRO_AMOUNT_FIELDS["campaigns"] == {
+    assert API_OBJECT_STREAMS["campaigns"].micro_amount_fields == {
         "daily_spend_cap": "daily_spend_cap_amount",
         "lifetime_spend_cap": "lifetime_spend_cap_amount",
     }
-    assert MICRO_AMOUNT_FIELDS["ad_groups"] == {
+    assert API_OBJECT_STREAMS["ad_groups"].micro_amount_fields == {
         "budget_in_micro_currency": "budget_amount",
         "bid_in_micro_currency": "bid_amount",
     }
-    assert {"created_time", "updated_time"} <= set(EPOCH_FIELDS["pin_promotions"])
+    assert {"created_time", "updated_time"} <= set(
+        API_OBJECT_STREAMS["pin_promotions"].epoch_fields
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -227,10 +225,10 @@ def micro_to_amount(value: int | None) -> Decimal | None:
 def transform(stream: str, record: dict[str, Any]) -> dict[str, Any]:
     """Reference transformation (the tap has its own implementation)."""
     out = dict(record)
-    for name in EPOCH_FIELDS[stream]:
+    for name in API_OBJECT_STREAMS[stream].epoch_fields:
         if name in out:
             out[name] = epoch_to_iso(out[name])
-    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+    for micro, amount in API_OBJECT_STREAMS[stream].micro_amount_fields.items():
         if micro in out:
             out[amount] = micro_to_amount(out[micro])
     return out

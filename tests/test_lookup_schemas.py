@@ -14,10 +14,14 @@ import yaml
 from jsonschema import Draft7Validator
 
 from scripts.generate_lookup_schemas import Spec, stream_schema
-from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS, OPENAPI_COMPONENTS
+from tap_pinterest_ads.streams import STREAM_TYPES
 from tests.openapi_contract import load_spec, resolved_component
 from tests.schema_walk import types_of, walk
 
+#: Stream name -> stream class, for the streams whose records are one spec object.
+API_OBJECT_STREAMS = {
+    cls.name: cls for cls in STREAM_TYPES if getattr(cls, "openapi_component", None)
+}
 #: Schemas generated from a spec component (scripts/generate_lookup_schemas.py).
 LOOKUP_ENTITIES = ("keywords", "audiences", "customer_lists", "conversion_tags", "pins")
 #: Hand-written schemas of lookups that are not one spec object.
@@ -67,13 +71,13 @@ def test_schemas_are_draft7_with_typed_open_properties(stream: str) -> None:
 @pytest.mark.parametrize("stream", LOOKUP_ENTITIES)
 def test_every_spec_property_is_there_with_the_spec_type_plus_null(stream: str) -> None:
     ours = schema_of(stream)["properties"]
-    theirs = resolved_component(OPENAPI_COMPONENTS[stream])["properties"]
-    extra = set(ours) - set(theirs) - set(MICRO_AMOUNT_FIELDS[stream].values())
+    theirs = resolved_component(API_OBJECT_STREAMS[stream].openapi_component)["properties"]
+    extra = set(ours) - set(theirs) - set(API_OBJECT_STREAMS[stream].micro_amount_fields.values())
     assert extra == ADDED[stream]
     assert set(theirs) <= set(ours)
     assert ours["id"]["type"] == "string"
     for name, spec in theirs.items():
-        if name == "id" or name in EPOCH_FIELDS[stream] or name == "media":
+        if name == "id" or name in API_OBJECT_STREAMS[stream].epoch_fields or name == "media":
             continue
         expected = spec.get("type") or "string"
         assert types_of(ours[name]) == {expected, "null"}, f"{stream}.{name}"
@@ -98,20 +102,23 @@ def test_pin_media_unites_every_media_type() -> None:
 
 
 def test_epoch_and_micro_fields_follow_the_spec() -> None:
-    assert EPOCH_FIELDS["audiences"] == ("created_timestamp", "updated_timestamp")
-    assert EPOCH_FIELDS["customer_lists"] == ("created_time", "updated_time")
-    assert MICRO_AMOUNT_FIELDS["keywords"] == {"bid": "bid_amount"}
+    assert API_OBJECT_STREAMS["audiences"].epoch_fields == (
+        "created_timestamp",
+        "updated_timestamp",
+    )
+    assert API_OBJECT_STREAMS["customer_lists"].epoch_fields == ("created_time", "updated_time")
+    assert API_OBJECT_STREAMS["keywords"].micro_amount_fields == {"bid": "bid_amount"}
     for stream in LOOKUP_ENTITIES:
-        spec = resolved_component(OPENAPI_COMPONENTS[stream])["properties"]
+        spec = resolved_component(API_OBJECT_STREAMS[stream].openapi_component)["properties"]
         described = {n for n, s in spec.items() if "unix" in s.get("description", "").lower()}
-        assert described == set(EPOCH_FIELDS[stream]), stream
-        for name in EPOCH_FIELDS[stream]:
+        assert described == set(API_OBJECT_STREAMS[stream].epoch_fields), stream
+        for name in API_OBJECT_STREAMS[stream].epoch_fields:
             assert schema_of(stream)["properties"][name]["format"] == "date-time"
     assert schema_of("conversion_tags")["properties"]["last_fired_time"]["format"] == "date-time"
 
 
 def test_ad_formats_cover_the_creative_type_enum() -> None:
-    from tap_pinterest_ads.ad_formats import AD_FORMATS  # noqa: PLC0415
+    from tap_pinterest_ads.streams.ad_formats import AD_FORMATS  # noqa: PLC0415
 
     enum = load_spec()["components"]["schemas"]["CreativeType"]["enum"]
     assert [row[0] for row in AD_FORMATS] == enum
@@ -128,10 +135,10 @@ def test_targeting_option_types_are_the_spec_path_values() -> None:
 def transformed(stream: str, item: dict) -> dict:
     """Reference transformation of a fixture object into the record the tap emits."""
     out = dict(item)
-    for name in EPOCH_FIELDS[stream]:
+    for name in API_OBJECT_STREAMS[stream].epoch_fields:
         if out.get(name) is not None:
             out[name] = dt.datetime.fromtimestamp(int(out[name]), dt.timezone.utc).isoformat()
-    for micro, amount in MICRO_AMOUNT_FIELDS[stream].items():
+    for micro, amount in API_OBJECT_STREAMS[stream].micro_amount_fields.items():
         out[amount] = None if out.get(micro) is None else Decimal(out[micro]) / 1_000_000
     for name in ADDED[stream]:
         out.setdefault(name, None)

@@ -12,7 +12,7 @@ import pytest
 
 from pinterest_simulator import Dataset, Simulator
 from pinterest_simulator import lookups as sim_lookups
-from tap_pinterest_ads.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
 from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, ACCOUNTS, API
 from tests.mock_streams import LOOKUPS, TARGETING_OPTION_TYPES, lookup

@@ -6,9 +6,18 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from scripts.update_docs import DEVELOPMENT_DOC, SETTINGS_DOC, render_layout, render_settings
+from scripts.settings_lists import (
+    HUB_DEFINITION,
+    MELTANO_YML,
+    SETTINGS_DOC,
+    about_settings,
+    render_settings,
+    render_yaml,
+)
+from scripts.update_docs import DEVELOPMENT_DOC, render_layout
 from tap_pinterest_ads.tap import TapPinterestAds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +25,7 @@ README = ROOT / "README.md"
 STREAMS_DOC = ROOT / "docs" / "streams.md"
 RELIABILITY_DOC = ROOT / "docs" / "reliability.md"
 DOCS = (README, *sorted((ROOT / "docs").glob("*.md")))
-REGENERATE = "run: .venv/bin/python scripts/update_docs.py"
+REGENERATE = "run: .venv/bin/python -m scripts.update_docs"
 CONFIG = {"access_token": "fake-token"}
 
 
@@ -24,13 +33,24 @@ def tap_settings() -> set[str]:
     return set(TapPinterestAds.config_jsonschema["properties"])
 
 
+@pytest.fixture(scope="module")
+def about_properties() -> dict[str, dict]:
+    return about_settings()
+
+
 def streams():
     return TapPinterestAds(config=CONFIG, validate_config=False).streams.values()
 
 
-def test_the_settings_table_is_generated_from_the_current_code():
+def test_the_settings_table_is_generated_from_the_current_code(about_properties):
     doc = SETTINGS_DOC.read_text(encoding="utf-8")
-    assert render_settings(doc) == doc, REGENERATE
+    assert render_settings(doc, about_properties) == doc, REGENERATE
+
+
+@pytest.mark.parametrize("path", [MELTANO_YML, HUB_DEFINITION], ids=["meltano.yml", "hub"])
+def test_the_meltano_settings_lists_are_generated_from_the_current_code(path, about_properties):
+    text = path.read_text(encoding="utf-8")
+    assert render_yaml(text, about_properties) == text, REGENERATE
 
 
 def test_every_stream_is_in_the_stream_catalogue_with_its_key():

@@ -13,7 +13,6 @@ import itertools
 import logging
 import signal
 import time
-from dataclasses import dataclass, field
 from functools import partial
 
 import pytest
@@ -21,9 +20,8 @@ from singer_sdk.exceptions import RetriableAPIError
 
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.errors import AccountAccessError, AccountError, AuthError, RateLimitError
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
-from tap_pinterest_ads.streams import reports as report_streams
-from tap_pinterest_ads.streams.report_feed import AccountFeed
+from tap_pinterest_ads.reports.job import ReportJob
+from tap_pinterest_ads.streams import report_base
 from tests.tap_runner import (
     DELIVERY,
     ENTITY_STREAMS,
@@ -71,7 +69,7 @@ def sim(dataset):
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
     """First report poll after 0.05 s instead of 1 s: the suite waits less, nothing else changes."""
-    monkeypatch.setattr(report_streams, "ReportJob", partial(ReportJob, poll_initial=0.05))
+    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.05))
 
 
 @pytest.fixture
@@ -533,101 +531,6 @@ def test_skip_still_fails_when_no_configured_account_can_be_read(sim, dataset, c
         sync(capsys, config, ALL)
 
     assert records(written(capsys)) == []
-
-
-# The shared report queue, without HTTP ---------------------------------------------------
-
-
-@dataclass
-class FakeJob:
-    request: ReportRequest
-    log: list[str]
-    broken: set[str] = field(default_factory=set)  # steps that raise: "submit", "wait"
-    token: str | None = None
-
-    def submit(self) -> None:
-        self.log.append(f"create {self.request.ad_account_id}/{self.request.start_date.day}")
-        if "submit" in self.broken:
-            raise AccountAccessError(self.request.ad_account_id, 403, "forbidden")
-        self.token = "t"
-
-    def wait_for_url(self) -> None:
-        if "wait" in self.broken:
-            raise AccountAccessError(self.request.ad_account_id, 404, "gone")
-
-    def close(self) -> None:
-        pass
-
-
-def feed_of(plan: dict[str, int], broken: dict[str, set[str]], skip: bool = True):
-    """A feed over `plan` (account -> number of windows); returns it, its log and failures."""
-    log: list[str] = []
-    failures: list[str] = []
-
-    def on_failure(account: str, exc: Exception) -> None:
-        if not skip:
-            raise exc
-        failures.append(account)
-
-    requests_ = [
-        ReportRequest(
-            ad_account_id=account,
-            start_date=dt.date(2024, 1, day),
-            end_date=dt.date(2024, 1, day),
-            columns=("SPEND_IN_MICRO_DOLLAR",),
-        )
-        for account, windows in plan.items()
-        for day in range(1, windows + 1)
-    ]
-    feed = AccountFeed(
-        requests_,
-        lambda r: FakeJob(r, log, broken.get(r.ad_account_id, set())),
-        max_in_flight=3,
-        on_failure=on_failure,
-    )
-    return feed, log, failures
-
-
-def served(feed: AccountFeed, accounts: list[str]) -> list[str]:
-    return [
-        f"{account}/{request.start_date.day}"
-        for account in accounts
-        for request, _job in feed.jobs_for(account)
-    ]
-
-
-@pytest.mark.parametrize("step", ["submit", "wait"])
-def test_the_feed_skips_an_account_failing_in_another_partition_and_creates_nothing_twice(step):
-    feed, log, failures = feed_of({"a": 2, "b": 2, "c": 2}, {"b": {step}})
-
-    assert served(feed, ["a", "b", "c"]) == ["a/1", "a/2", "c/1", "c/2"]
-    assert failures == ["b"]
-    assert sorted(set(log)) == sorted(log), "no report created twice"
-    assert {entry for entry in log if not entry.startswith("create b")} == {
-        "create a/1",
-        "create a/2",
-        "create c/1",
-        "create c/2",
-    }
-
-
-def test_the_feed_drops_the_rest_of_an_account_failing_in_its_own_partition():
-    feed, log, failures = feed_of({"a": 3, "b": 2}, {})
-    jobs = feed.jobs_for("a")
-    next(jobs)
-    feed.fail("a", RuntimeError("corrupt"))
-
-    assert list(jobs) == []
-    assert served(feed, ["b"]) == ["b/1", "b/2"]
-    assert failures == ["a"]
-    assert sorted(set(log)) == sorted(log)
-
-
-def test_the_feed_raises_when_the_failure_is_not_skipped():
-    feed, _log, _failures = feed_of({"a": 1, "b": 1}, {"b": {"submit"}}, skip=False)
-
-    with pytest.raises(AccountAccessError, match="ad account b"):
-        served(feed, ["a", "b"])
 
 
 # Termination by a signal ---------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError
 from tap_pinterest_ads.reports.job import ReportJob
-from tap_pinterest_ads.streams import reports as report_streams
+from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
 from tests.tap_runner import (
     DELIVERY,
@@ -49,7 +49,7 @@ def sim(dataset):
 
 @pytest.fixture(autouse=True)
 def quick_polls(monkeypatch):
-    monkeypatch.setattr(report_streams, "ReportJob", partial(ReportJob, poll_initial=0.02))
+    monkeypatch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.02))
 
 
 def report_starts(sim, account: str) -> list[str]:

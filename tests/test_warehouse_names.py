@@ -19,7 +19,7 @@ import pytest
 
 from tap_pinterest_ads.reports import columns as report_columns
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
-from tap_pinterest_ads.streams.reports import ReportStream
+from tap_pinterest_ads.streams.report_base import ReportStream
 from tap_pinterest_ads.tap import TapPinterestAds
 from tap_pinterest_ads.warehouse_names import rename_schema
 from tests import mock_api

@@ -19,11 +19,15 @@ import msgspec
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from singer_sdk.helpers._batch import BatchConfig
+    from tap_pinterest_ads.sdk_compat import BatchConfig
 
 # Level 1: several times faster than level 9 and most of its size gain on JSON lines.
 GZIP_LEVEL = 1
 ENCODE_SLICE = 1000
+
+
+class _Sink(t.Protocol):
+    def write(self, data: bytes, /) -> int: ...
 
 
 class BatchFileWriter:
@@ -35,7 +39,7 @@ class BatchFileWriter:
         self._count = itertools.count(1)
         self._encoder = msgspec.json.Encoder(decimal_format="number")
 
-    def write(self, records: Iterable[dict]) -> Iterator[list[str]]:
+    def write(self, records: Iterable[dict[str, t.Any]]) -> Iterator[list[str]]:
         """Write `records`, yielding a manifest (a list of one file URL) per file."""
         storage = self._config.storage
         gzipped = self._config.encoding.compression == "gzip"
@@ -54,7 +58,7 @@ class BatchFileWriter:
             yield [storage.get_url(name)]
 
     @staticmethod
-    def _compressed(raw: t.BinaryIO, gzipped: bool) -> t.ContextManager[t.BinaryIO]:
+    def _compressed(raw: t.IO[bytes], gzipped: bool) -> contextlib.AbstractContextManager[_Sink]:
         if gzipped:
             return gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL)
         return contextlib.nullcontext(raw)

@@ -257,9 +257,3 @@ def resolve_report_columns(names: Iterable[str]) -> tuple[PassThrough, ...]:
             amount = f"{RENAME_PREFIX}{amount}"
         extras[api] = PassThrough(api, field, pass_through_kind(api), amount_field=amount)
     return tuple(extras.values())
-
-
-def requested_columns(extra: Iterable[Column] = ()) -> tuple[str, ...]:
-    """The `columns` list of the report request: registry dimensions and metrics, then extras."""
-    names = [c.api for c in (*DIMENSIONS, *METRICS, *extra) if c.api != "DATE"]
-    return tuple(dict.fromkeys(names))

@@ -9,21 +9,16 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Generator
+from typing import IO, Any
 
 import requests
 
+from tap_pinterest_ads.redaction import redact_url
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.reports.download import AttemptError, byte_count, fetch, is_blank
 from tap_pinterest_ads.reports.parse import CorruptReport, iter_csv_report, iter_json_report
-from tap_pinterest_ads.reports.request import (
-    Clock,
-    ReportApi,
-    ReportRequest,
-    SystemClock,
-    redact_url,
-)
+from tap_pinterest_ads.reports.request import Clock, ReportApi, ReportRequest
 
 LOGGER = logging.getLogger(__name__)
 
@@ -95,7 +90,7 @@ class ReportJob:
     def _where(self) -> str:
         return f"ad account {self.request.ad_account_id}, window {self.request.window}"
 
-    def submit(self) -> str:
+    def submit(self) -> None:
         """Create the report (POST) and schedule the first poll `poll_initial` seconds later."""
         response = self._api.create_report(self.request.ad_account_id, self.request.body())
         self.creates += 1
@@ -116,7 +111,6 @@ class ReportJob:
         # A report already FINISHED at creation (one the API had kept) is polled at once.
         self._next_poll = now if self.status == FINISHED else now + self._poll_initial
         self._log.info("Report requested: %s (creation %d)", self._where(), self.creates)
-        return token
 
     def wait_for_url(self) -> tuple[str | None, int | None]:
         """Poll until FINISHED and return (url, size); recreate failed reports.
@@ -199,6 +193,8 @@ class ReportJob:
                 if retry.fresh_url:
                     self._url = None  # the next poll is already due: it returns a fresh link
                     url, size = self.wait_for_url()
+                    # A report that offered a file cannot turn empty (_finished raises).
+                    assert url is not None
                 else:
                     self._clock.sleep(self._poll_initial)
             else:
@@ -216,7 +212,7 @@ class ReportJob:
             where=self._where(),
         )
 
-    def rows(self) -> Iterator[dict]:
+    def rows(self) -> Generator[dict[str, Any], None, None]:
         """Raw row dicts of the report (upper-case keys), downloading it first if needed.
 
         The whole file is downloaded and checked (transfer complete, closing brace) before any
@@ -266,16 +262,3 @@ class ReportJob:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-__all__ = [
-    "Clock",
-    "ReportApi",
-    "ReportDownloadFailed",
-    "ReportFailed",
-    "ReportJob",
-    "ReportRequest",
-    "ReportTimeout",
-    "SystemClock",
-    "redact_url",
-]

@@ -6,8 +6,8 @@ the rows matter. CSV reports have a header of column names and zero-filled metri
 Speed: the JSON rows already in the buffer are decoded in one msgspec call (about twice as
 fast as the standard library, same values: Decimal for fractions, exact ints). Whatever
 msgspec refuses (or a cut that is not a row boundary) is decoded row by row with the
-standard library, which has the final word on what is valid, so results and errors do not
-depend on whether msgspec is installed.
+standard library, which has the final word on what is valid: results and errors are the
+standard library's.
 """
 
 from __future__ import annotations
@@ -17,16 +17,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from tap_pinterest_ads.reports import ReportError
+import msgspec
 
-try:  # msgspec comes with singer-sdk[msgspec], a dependency of the tap
-    import msgspec
-except ImportError:  # pragma: no cover - the standard-library path alone is correct too
-    msgspec = None
+from tap_pinterest_ads.reports import ReportError
 
 CHUNK_SIZE = 1 << 20
 # A row is a flat object of at most ~600 columns (a few tens of KiB); anything larger that
@@ -39,8 +36,8 @@ _DEC = re.compile(r"-?(?:0|[1-9][0-9]*)\.[0-9]+")
 # CSV lines converted per batch (column by column); a few hundred KiB of rows at most.
 CSV_BATCH_ROWS = 512
 # A list of row objects; fractions as Decimal from their literal text, like parse_float.
-_ROWS = msgspec.json.Decoder(list[dict[str, Any]], float_hook=Decimal) if msgspec else None
-_INTS = msgspec.json.Decoder(list[int]) if msgspec else None
+_ROWS = msgspec.json.Decoder(list[dict[str, Any]], float_hook=Decimal)
+_INTS = msgspec.json.Decoder(list[int])
 
 
 class CorruptReport(ReportError):  # noqa: N818 - name is part of the API
@@ -85,7 +82,9 @@ class _JsonStream:
     def peek(self) -> str:
         """Next non-blank character without consuming it; '' at end of file."""
         while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
+            blanks = _WS.match(self.buf, self.pos)
+            assert blanks is not None  # a run of zero or more blanks matches anywhere
+            self.pos = blanks.end()
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self.fill():
@@ -114,14 +113,14 @@ class _JsonStream:
             else:
                 return value
 
-    def rows_batch(self) -> list[dict] | None:
+    def rows_batch(self) -> list[dict[str, Any]] | None:
         """Every complete row from the cursor (a row start) in one msgspec call, or None.
 
         The batch ends at the first `}]` (the array's end) or else at the last `},` of the
         buffer. A cut inside a string or a nested value leaves the batch invalid, so it fails
         to decode; the caller then goes row by row past that point (never twice over the same
         text, so at worst a chunk is decoded twice)."""
-        if _ROWS is None or self.base + self.pos < self.slow_until:
+        if self.base + self.pos < self.slow_until:
             return None
         buf, start = self.buf, self.pos
         end = buf.find("}]", start)
@@ -139,7 +138,7 @@ class _JsonStream:
         return rows
 
 
-def _array_rows(stream: _JsonStream) -> Iterator[dict]:
+def _array_rows(stream: _JsonStream) -> Iterator[dict[str, Any]]:
     """The rows of one array, the cursor after its `[`; consumes the closing `]`."""
     if stream.peek() == "]":
         stream.pos += 1
@@ -157,7 +156,9 @@ def _array_rows(stream: _JsonStream) -> Iterator[dict]:
             return
 
 
-def iter_json_report(fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def iter_json_report(
+    fileobj: IO[bytes], chunk_size: int = CHUNK_SIZE
+) -> Generator[dict[str, Any], None, None]:
     """Yield the row objects of a JSON report, whatever the first-level keys are."""
     stream = _JsonStream(fileobj, chunk_size)
     stream.expect("{")
@@ -198,7 +199,7 @@ def _csv_column(cells: tuple[str, ...]) -> Iterable[Any]:
     canonical form (no "007", "+1", "1_000"), floats and booleans are refused by the int
     type, and whitespace (which JSON would skip) is refused here; a cell holding a comma
     changes the count. Any other column goes cell by cell."""
-    if _INTS is not None and "-0" not in cells:
+    if "-0" not in cells:
         joined = ",".join(cells)
         if not any(blank in joined for blank in " \t\n\r"):
             try:
@@ -234,7 +235,7 @@ def _csv_lines(reader: Any, width: int) -> tuple[list[list[str]], CorruptReport 
     return lines, None
 
 
-def iter_csv_report(fileobj: IO[bytes]) -> Iterator[dict]:
+def iter_csv_report(fileobj: IO[bytes]) -> Generator[dict[str, Any], None, None]:
     """Yield CSV report rows as dicts with ints and Decimals converted; '' becomes None.
 
     Lines are converted a batch at a time, column by column; the rows before a bad line are

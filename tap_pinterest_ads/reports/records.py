@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tap_pinterest_ads.conventions import MICRO, Attribution
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.columns import Column, Kind
+from tap_pinterest_ads.reports.columns import Column, Kind, PassThrough
 from tap_pinterest_ads.reports.schema import field_kinds
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 
@@ -20,7 +21,6 @@ from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 _CTX = decimal.Context(prec=28)
 # For amounts of any size: scaleb is exact under it (it never rounds, only moves the point).
 _EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-MICRO = Decimal(1_000_000)
 _ZERO = Decimal(0)
 _EXACT_DIVIDE = 10**21  # ints of up to 21 digits: _CTX.divide (28 digits) is exact for them
 # Fractions are refused beyond this decimal exponent: ratios of such values could overflow.
@@ -43,16 +43,6 @@ class MissingKeyError(ReportError, ValueError):
         super().__init__(f"report row has no {api} (needed for the key field {field})")
 
 
-@dataclass(frozen=True)
-class Attribution:
-    """Conversion attribution settings the report was requested with (copied onto records)."""
-
-    click_window_days: int = 30
-    engagement_window_days: int = 30
-    view_window_days: int = 1
-    conversion_report_time: str = "TIME_OF_AD_ACTION"
-
-
 def to_text(value: Any) -> str:
     """Ids may arrive as JSON numbers; labels as lists."""
     if isinstance(value, bool):
@@ -67,7 +57,7 @@ def to_int(value: Any, api: str) -> int:
     if type(value) is int:
         return value
     number = to_number(value, api, "an integer")
-    if type(number) is int or number == number.to_integral_value():
+    if isinstance(number, int) or number == number.to_integral_value():
         return int(number)
     raise ReportValueError(api, value, "an integer")
 
@@ -110,7 +100,7 @@ def _modeled(value: Any, api: str) -> int | Decimal:
     if value is None:
         return 0
     number = to_number(value, api)
-    if type(number) is not int and number == number.to_integral_value():
+    if not isinstance(number, int) and number == number.to_integral_value():
         return int(number)
     return number
 
@@ -144,12 +134,7 @@ class RecordBuilder:
         attribution = attribution or Attribution()
         self.fields: tuple[str, ...] = tuple(field_kinds(extra_columns, shape))
         template: dict[str, Any] = dict.fromkeys(self.fields)
-        template.update(
-            click_window_days=attribution.click_window_days,
-            engagement_window_days=attribution.engagement_window_days,
-            view_window_days=attribution.view_window_days,
-            conversion_report_time=attribution.conversion_report_time,
-        )
+        template.update(dataclasses.asdict(attribution))
         self._template = template
         self._texts = tuple((c.api, c.field, c.aliases) for c in shape.dimensions)
         self._keys = tuple(
@@ -167,7 +152,9 @@ class RecordBuilder:
         self._extras = tuple((c.api, c.field, _converter(c)) for c in extra_columns)
         # (micro field, amount field) of the micro-currency extras; micro values are numbers.
         self._amounts = tuple(
-            (c.field, c.amount_field) for c in extra_columns if getattr(c, "amount_field", None)
+            (c.field, c.amount_field)
+            for c in extra_columns
+            if isinstance(c, PassThrough) and c.amount_field
         )
 
     # One flat loop per kind (no per-value function calls) keeps this at a few µs per row.

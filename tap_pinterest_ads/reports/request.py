@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
-from tap_pinterest_ads.reports.records import Attribution
+from tap_pinterest_ads.conventions import Attribution
 from tap_pinterest_ads.reports.windows import Window
 
 
 class ReportApi(Protocol):
     """The two report endpoints, called through the tap's authenticated, retrying session."""
 
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
+    def create_report(self, ad_account_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST /ad_accounts/{id}/reports -> {token, report_status, message}."""
 
-    def get_report(self, ad_account_id: str, token: str) -> dict:
+    def get_report(self, ad_account_id: str, token: str) -> dict[str, Any]:
         """GET /ad_accounts/{id}/reports?token= -> {report_status, url, size}."""
 
 
@@ -35,29 +35,6 @@ class SystemClock:
     sleep = staticmethod(time.sleep)
 
 
-def redact_url(url: str | None) -> str:
-    """Scheme, host and path only: the query of a pre-signed URL is its credential."""
-    if not url:
-        return "<no url>"
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    suffix = "?<redacted>" if parts.query else ""
-    return f"{parts.scheme}://{host}{parts.path}{suffix}"
-
-
-# (click, engagement, view) window days Pinterest accepts together. The spec enumerates each
-# window alone (0, 1, 7, 14, 30, 60), but the API refuses other combinations, so a bad triple
-# would fail the first report of a run. The list is the one connector vendors document for
-# Pinterest (no 0 or 14 in any of them); api-quickstart#50 reports 7/0/0 refused too.
-ATTRIBUTION_WINDOW_TRIPLES: tuple[tuple[int, int, int], ...] = (
-    (60, 60, 60), (60, 60, 30), (60, 60, 7), (60, 60, 1), (60, 30, 30), (60, 30, 7),
-    (60, 30, 1), (60, 7, 7), (60, 7, 1), (60, 1, 1), (30, 60, 1), (30, 30, 30), (30, 30, 7),
-    (30, 30, 1), (30, 7, 7), (30, 7, 1), (30, 1, 1), (7, 7, 7), (7, 7, 1), (7, 1, 1), (1, 1, 1),
-)  # fmt: skip
-
-
 @dataclass(frozen=True, kw_only=True)
 class ReportRequest:
     """One async report request (`AdsAnalyticsCreateAsyncRequest`)."""
@@ -68,10 +45,7 @@ class ReportRequest:
     columns: tuple[str, ...]
     level: str = "PIN_PROMOTION"
     granularity: str = "DAY"
-    click_window_days: int = 30
-    engagement_window_days: int = 30
-    view_window_days: int = 1
-    conversion_report_time: str = "TIME_OF_AD_ACTION"
+    attribution: Attribution = dataclasses.field(default_factory=Attribution)
     report_format: str = "JSON"
     targeting_types: tuple[str, ...] = ()
 
@@ -87,15 +61,6 @@ class ReportRequest:
     def window(self) -> str:
         return str(Window(self.start_date, self.end_date))
 
-    @property
-    def attribution(self) -> Attribution:
-        return Attribution(
-            click_window_days=self.click_window_days,
-            engagement_window_days=self.engagement_window_days,
-            view_window_days=self.view_window_days,
-            conversion_report_time=self.conversion_report_time,
-        )
-
     def body(self) -> dict[str, Any]:
         """JSON body of POST /ad_accounts/{ad_account_id}/reports."""
         body: dict[str, Any] = {
@@ -104,10 +69,7 @@ class ReportRequest:
             "granularity": self.granularity,
             "level": self.level,
             "columns": list(self.columns),
-            "click_window_days": self.click_window_days,
-            "engagement_window_days": self.engagement_window_days,
-            "view_window_days": self.view_window_days,
-            "conversion_report_time": self.conversion_report_time,
+            **dataclasses.asdict(self.attribution),
             "report_format": self.report_format,
         }
         if self.targeting_types:

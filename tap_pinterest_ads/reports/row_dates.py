@@ -8,14 +8,19 @@ window instead, with one line naming the value: it never reaches a key or the st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.records import MissingKeyError, ReportValueError
+from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
 from tap_pinterest_ads.reports.windows import Window
+from tap_pinterest_ads.typing_compat import override
+
+if TYPE_CHECKING:
+    from tap_pinterest_ads.reports.job import ReportJob
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # What an hourly DATE may look like: the spec types DATE as a date and shows no hourly form,
@@ -140,3 +145,51 @@ def window_records(
             raise RowError(window, exc) from exc
         in_window(record, row)
         yield record
+
+
+class WindowRecords:
+    """The records of one report window's job; `error` is what stopped them, if anything.
+
+    The consumer (singer-sdk's record loop, or the BATCH writer) reads them to the end; a
+    failure is kept here instead of raised through the consumer, and judged once it is done
+    with the window (skip the account, or stop the run).
+    """
+
+    def __init__(
+        self,
+        job: ReportJob,
+        build: Callable[[dict[str, Any]], dict[str, Any]],
+        window: Window,
+    ) -> None:
+        self._job = job
+        self._build = build
+        self._window = window
+        self.error: Exception | None = None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        try:
+            with contextlib.closing(self._job.rows()) as rows:
+                yield from window_records(rows, self._build, self._window)
+        except Exception as exc:
+            self.error = exc
+
+
+class HourlyRecordBuilder(RecordBuilder):
+    """`date_hour` as an ISO date-time and `date` as its UTC day, both from DATE.
+
+    DATE is usually a date-time; a bare date is read with a separate hour column if the row
+    has one (`HOUR`, or `hour`), and fails its window otherwise: the hours of a day would
+    share one key.
+    """
+
+    @override
+    def build(
+        self, raw_row: dict[str, Any], ad_account_id: str, currency: str | None
+    ) -> dict[str, Any]:
+        """The delivery record of one hour."""
+        record = super().build(raw_row, ad_account_id, currency)
+        hour = next((raw_row[c] for c in HOUR_COLUMNS if c in raw_row), None)
+        moment = utc_hour(raw_row["DATE"], hour).isoformat()
+        record["date_hour"] = moment
+        record["date"] = moment[:10]
+        return record

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tap_pinterest_ads.typing_compat import override
+
 
 @dataclass(frozen=True)
 class Window:
@@ -23,6 +25,7 @@ class Window:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @override
     def __str__(self) -> str:
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 

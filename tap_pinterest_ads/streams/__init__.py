@@ -1,18 +1,22 @@
-"""The tap's streams, in catalogue order."""
+"""The tap's streams, in catalogue order: `STREAM_TYPES`."""
 
+from __future__ import annotations
+
+from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
+from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.entities import (
     AdGroupsStream,
     CampaignsStream,
     PinPromotionsStream,
 )
+from tap_pinterest_ads.streams.lookups import LOOKUP_STREAMS
 
-ENTITY_STREAMS = (AdAccountsStream, CampaignsStream, AdGroupsStream, PinPromotionsStream)
-
-__all__ = [
-    "ENTITY_STREAMS",
-    "AdAccountsStream",
-    "AdGroupsStream",
-    "CampaignsStream",
-    "PinPromotionsStream",
-]
+STREAM_TYPES: tuple[type[PinterestStream], ...] = (
+    AdAccountsStream,
+    CampaignsStream,
+    AdGroupsStream,
+    PinPromotionsStream,
+    *REPORT_STREAMS,
+    *LOOKUP_STREAMS,
+)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import StreamSchema
+from tap_pinterest_ads.streams.api_object import ApiObjectStream
+from tap_pinterest_ads.typing_compat import override
 
-from tap_pinterest_ads import schemas
-from tap_pinterest_ads.client import PinterestStream
-from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
-from tap_pinterest_ads.streams.transform import normalise
-from tap_pinterest_ads.warehouse_names import ApiObjectSchemas
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
+
+    from tap_pinterest_ads.tap import TapPinterestAds
 
 
-class AdAccountsStream(PinterestStream):
+class AdAccountsStream(ApiObjectStream):
     """`GET /ad_accounts/{id}` per configured id, else `GET /ad_accounts`; full table.
 
     Every other stream hangs off these accounts, so the list is fetched once per run and
@@ -22,29 +22,27 @@ class AdAccountsStream(PinterestStream):
 
     name = "ad_accounts"
     primary_keys = ("id",)
-    schema = StreamSchema(ApiObjectSchemas(schemas))
+    openapi_component = "AdAccount"
+    epoch_fields = ("created_time", "updated_time")
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._accounts: list[dict] | None = None
+    def __init__(self, tap: TapPinterestAds, **kwargs: t.Any) -> None:
+        super().__init__(tap, **kwargs)
+        self._accounts: list[Record] | None = None
+        if self.settings.advertiser_ids:
+            # One account by id; that endpoint answers with the object itself.
+            self.path = "/ad_accounts/{ad_account_id}"
+            self.records_jsonpath = "$"
+        else:
+            self.path = "/ad_accounts"
 
-    @property
-    def path(self) -> str:
-        """One account by id, or the list of all accessible accounts."""
-        return "/ad_accounts/{ad_account_id}" if self.settings.advertiser_ids else "/ad_accounts"
-
-    @property
-    def records_jsonpath(self) -> str:
-        """The single-account endpoint answers with the object itself."""
-        return "$" if self.settings.advertiser_ids else "$.items[*]"
-
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """No paging parameters on the single-account endpoint."""
         if self.settings.advertiser_ids:
             return {}
         return super().get_url_params(context, next_page_token)
 
-    def accounts(self) -> list[dict]:
+    def accounts(self) -> list[Record]:
         """The run's ad accounts, requested once.
 
         With `on_account_error: skip`, a configured account that cannot be read is left out
@@ -56,9 +54,9 @@ class AdAccountsStream(PinterestStream):
             if not ids:
                 self._accounts = [self.post_process(r) for r in self.request_records(None)]
                 return self._accounts
-            accounts: list[dict] = []
+            accounts: list[Record] = []
             failures: list[Exception] = []
-            isolation = self._tap.isolation  # type: ignore[attr-defined]
+            isolation = self.tap.isolation
             for ad_account_id in ids:
                 try:
                     records = list(self.request_records({"ad_account_id": ad_account_id}))
@@ -84,18 +82,19 @@ class AdAccountsStream(PinterestStream):
         """The account's currency: the unit of every micro and `_IN_DOLLAR` value."""
         return next((a.get("currency") for a in self.accounts() if a["id"] == ad_account_id), None)
 
-    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def get_records(self, context: Context | None) -> t.Iterable[Record]:
         """Serve the cached accounts (copies: the SDK post-processes what it is given)."""
         for account in self.accounts():
             yield dict(account)
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """Ids as strings, epoch seconds as ISO date-times."""
         row["id"] = str(row["id"])
-        return normalise(
-            row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}), stream=self.name
-        )
+        return super().post_process(row, context)
 
-    def get_child_context(self, record: dict, context: dict | None) -> dict:
+    @override
+    def get_child_context(self, record: Record, context: Context | None) -> Record:
         """Children run once per account."""
         return {"ad_account_id": record["id"]}

@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import StreamSchema
-
-from tap_pinterest_ads import schemas
-from tap_pinterest_ads.client import PinterestStream
-from tap_pinterest_ads.entity_fields import EPOCH_FIELDS, MICRO_AMOUNT_FIELDS
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
-from tap_pinterest_ads.streams.transform import normalise
-from tap_pinterest_ads.warehouse_names import ApiObjectSchemas
+from tap_pinterest_ads.streams.api_object import ApiObjectStream
+from tap_pinterest_ads.typing_compat import override
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
 
 # The API's default is [ACTIVE, PAUSED]: archived and draft entities would silently vanish
 # and spend would no longer reconcile with account totals.
 ENTITY_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "DRAFT", "DELETED_DRAFT")
 
 
-class AccountEntityStream(PinterestStream):
+class AccountEntityStream(ApiObjectStream):
     """An entity list under `/ad_accounts/{ad_account_id}/…`, every status, keyed by id."""
 
     parent_stream_type = AdAccountsStream
     primary_keys = ("id",)
     # Full table: a bookmark per account would only clutter the state.
     state_partitioning_keys: t.ClassVar[list[str]] = []
-    schema = StreamSchema(ApiObjectSchemas(schemas))
 
-    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def get_records(self, context: Context | None) -> t.Iterable[Record]:
         """The account's entities; with `on_account_error: skip`, none when it fails.
 
         Rows already sent stay (they are current), and the stream sends no ACTIVATE_VERSION
@@ -37,23 +35,23 @@ class AccountEntityStream(PinterestStream):
             yield from super().get_records(context)
         except Exception as exc:
             account = (context or {}).get("ad_account_id")
-            if not account or not self._tap.isolation.skip(account, self.name, exc):  # type: ignore[attr-defined]
+            if not account or not self.tap.isolation.skip(account, self.name, exc):
                 raise
             self.listing_incomplete(account)
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Every entity status, repeated as the spec's form style asks."""
         params = super().get_url_params(context, next_page_token)
         params["entity_statuses"] = list(ENTITY_STATUSES)
         return params
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """Epoch → ISO, micro-units → amounts, and the account id on every row."""
         if context and not row.get("ad_account_id"):
             row["ad_account_id"] = context["ad_account_id"]
-        return normalise(
-            row, EPOCH_FIELDS[self.name], MICRO_AMOUNT_FIELDS.get(self.name, {}), stream=self.name
-        )
+        return super().post_process(row, context)
 
 
 class CampaignsStream(AccountEntityStream):
@@ -61,6 +59,12 @@ class CampaignsStream(AccountEntityStream):
 
     name = "campaigns"
     path = "/ad_accounts/{ad_account_id}/campaigns"
+    openapi_component = "CampaignResponse"
+    epoch_fields = ("created_time", "updated_time", "start_time", "end_time")
+    micro_amount_fields: t.ClassVar[t.Mapping[str, str]] = {
+        "daily_spend_cap": "daily_spend_cap_amount",
+        "lifetime_spend_cap": "lifetime_spend_cap_amount",
+    }
 
 
 class AdGroupsStream(AccountEntityStream):
@@ -68,6 +72,12 @@ class AdGroupsStream(AccountEntityStream):
 
     name = "ad_groups"
     path = "/ad_accounts/{ad_account_id}/ad_groups"
+    openapi_component = "AdGroupResponse"
+    epoch_fields = ("created_time", "updated_time", "start_time", "end_time")
+    micro_amount_fields: t.ClassVar[t.Mapping[str, str]] = {
+        "budget_in_micro_currency": "budget_amount",
+        "bid_in_micro_currency": "bid_amount",
+    }
 
 
 class PinPromotionsStream(AccountEntityStream):
@@ -75,3 +85,5 @@ class PinPromotionsStream(AccountEntityStream):
 
     name = "pin_promotions"
     path = "/ad_accounts/{ad_account_id}/ads"
+    openapi_component = "AdResponse"
+    epoch_fields = ("created_time", "updated_time")

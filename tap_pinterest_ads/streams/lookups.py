@@ -7,19 +7,23 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
-from singer_sdk.schema.source import StreamSchema
-
-from tap_pinterest_ads import schemas
-from tap_pinterest_ads.ad_formats import AD_FORMATS
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.listing import MalformedAnswerError, endpoint, json_body
 from tap_pinterest_ads.reports.records import to_text
-from tap_pinterest_ads.streams.entities import AccountEntityStream
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.api_object import ApiObjectStream
+from tap_pinterest_ads.streams.entities import (
+    AccountEntityStream,
+    AdGroupsStream,
+    PinPromotionsStream,
+)
 from tap_pinterest_ads.streams.transform import converted, epoch_to_iso
-from tap_pinterest_ads.warehouse_names import ApiObjectSchemas, rename_record
+from tap_pinterest_ads.typing_compat import override
+from tap_pinterest_ads.warehouse_names import rename_record
 
 if t.TYPE_CHECKING:
     import requests
+    from singer_sdk.helpers.types import Context, Record
 
 # Option dictionaries of `GET /resources/targeting/{targeting_type}` the tap reads; KEYWORD
 # and the AUDIENCE_* types are per advertiser and searched, not listed.
@@ -39,7 +43,8 @@ _IMAGE_SIZES = ("1200x", "600x", "400x300", "150x150")
 class AccountLookupStream(AccountEntityStream):
     """A list under one ad account that takes no `entity_statuses` filter."""
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """Page size and cursor only."""
         params = super().get_url_params(context, next_page_token)
         params.pop("entity_statuses", None)
@@ -55,20 +60,25 @@ class KeywordsStream(AccountLookupStream):
 
     name = "keywords"
     path = "/ad_accounts/{ad_account_id}/keywords"
+    openapi_component = "Keyword"
+    micro_amount_fields: t.ClassVar[t.Mapping[str, str]] = {"bid": "bid_amount"}
     # One request per ad group: opt in through the catalog.
     selected_by_default = False
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """The ad group whose keywords are read."""
         params = super().get_url_params(context, next_page_token)
         if context and context.get("ad_group_id"):
             params["ad_group_id"] = context["ad_group_id"]
         return params
 
-    def request_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def request_records(self, context: Context | None) -> t.Iterable[Record]:
         """Every page of keywords of every ad group, whatever its status."""
         assert context is not None
-        ad_groups = self._tap.streams["ad_groups"]  # type: ignore[attr-defined]
+        ad_groups = self.tap.streams["ad_groups"]
+        assert isinstance(ad_groups, AdGroupsStream)
         group_ids = [str(group["id"]) for group in ad_groups.request_records(context)]
         for ad_group_id in group_ids:
             yield from super().request_records({**context, "ad_group_id": ad_group_id})
@@ -79,6 +89,8 @@ class AudiencesStream(AccountLookupStream):
 
     name = "audiences"
     path = "/ad_accounts/{ad_account_id}/audiences"
+    openapi_component = "Audience"
+    epoch_fields = ("created_timestamp", "updated_timestamp")
 
 
 class CustomerListsStream(AccountLookupStream):
@@ -86,6 +98,8 @@ class CustomerListsStream(AccountLookupStream):
 
     name = "customer_lists"
     path = "/ad_accounts/{ad_account_id}/customer_lists"
+    openapi_component = "CustomerList"
+    epoch_fields = ("created_time", "updated_time")
 
 
 class ConversionTagsStream(AccountLookupStream):
@@ -93,12 +107,16 @@ class ConversionTagsStream(AccountLookupStream):
 
     name = "conversion_tags"
     path = "/ad_accounts/{ad_account_id}/conversion_tags"
+    # Its timestamp is milliseconds (`last_fired_time_ms`): see post_process.
+    openapi_component = "ConversionTag"
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """None: the endpoint neither pages nor filters by status."""
         return {}
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """Also `last_fired_time`: the milliseconds of `last_fired_time_ms` as a date-time."""
         millis = row.get("last_fired_time_ms")
         row["last_fired_time"] = converted(
@@ -107,9 +125,9 @@ class ConversionTagsStream(AccountLookupStream):
         return super().post_process(row, context)
 
 
-def epoch_millis_to_iso(millis: object) -> str | None:
+def epoch_millis_to_iso(millis: t.Any) -> str | None:
     """`last_fired_time_ms`: epoch milliseconds → an ISO date-time."""
-    return None if millis is None else epoch_to_iso(int(millis) // 1000)  # type: ignore[call-overload]
+    return None if millis is None else epoch_to_iso(int(millis) // 1000)
 
 
 class PinNotFoundError(Exception):
@@ -125,6 +143,7 @@ class PinsStream(AccountLookupStream):
 
     name = "pins"
     path = "/pins/{pin_id}"
+    openapi_component = "Pin"
     # Needs the pins:read and boards:read scopes on top of ads:read: opt in.
     selected_by_default = False
 
@@ -132,10 +151,12 @@ class PinsStream(AccountLookupStream):
         super().__init__(*args, **kwargs)
         self._read: set[str] = set()
 
-    def request_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def request_records(self, context: Context | None) -> t.Iterable[Record]:
         """The creative of every pin the account's ads promote, each pin once."""
         assert context is not None
-        ads = self._tap.streams["pin_promotions"]  # type: ignore[attr-defined]
+        ads = self.tap.streams["pin_promotions"]
+        assert isinstance(ads, PinPromotionsStream)
         pin_ids = dict.fromkeys(
             str(ad["pin_id"])
             for ad in ads.request_records(context)
@@ -159,13 +180,15 @@ class PinsStream(AccountLookupStream):
                 raise MalformedAnswerError(msg)
             yield pin
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """A missing pin is not a failed run."""
         if response.status_code == 404:
             raise PinNotFoundError(self.response_error_message(response))
         super().validate_response(response)
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """The media's type and its largest image and video URLs as top-level fields."""
         media = row.get("media") or {}
         first = (media.get("items") or [{}])[0] or {}
@@ -180,19 +203,15 @@ class PinsStream(AccountLookupStream):
         return super().post_process(row, context)
 
 
-class _GlobalLookupStream(PinterestStream):
+class _GlobalLookupStream(ApiObjectStream):
     """A full-table resource outside the ad accounts, read once per run."""
 
-    schema = StreamSchema(ApiObjectSchemas(schemas))
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """These endpoints do not page."""
         return {}
-
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
-        """The API object under names every target can load (warehouse_names.py)."""
-        return rename_record(row)
 
 
 class TargetingOptionsStream(_GlobalLookupStream):
@@ -205,12 +224,14 @@ class TargetingOptionsStream(_GlobalLookupStream):
     path = "/resources/targeting/{targeting_type}"
     primary_keys = ("targeting_type", "id")
 
+    @override
     @property
-    def partitions(self) -> list[dict]:
+    def partitions(self) -> list[Record]:
         """One request per targeting type."""
         return [{"targeting_type": name} for name in TARGETING_OPTION_TYPES]
 
-    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+    @override
+    def parse_response(self, response: requests.Response) -> t.Iterable[Record]:
         """One row per option code."""
         options = json_body(response)
         if not isinstance(options, list) or not all(
@@ -225,7 +246,8 @@ class TargetingOptionsStream(_GlobalLookupStream):
             for code, name in (item or {}).items():
                 yield {"id": str(code), "name": None if name is None else to_text(name)}
 
-    def post_process(self, row: dict, context: dict | None = None) -> dict | None:
+    @override
+    def post_process(self, row: Record, context: Context | None = None) -> Record:
         """The type the option belongs to."""
         return rename_record({"targeting_type": (context or {}).get("targeting_type"), **row})
 
@@ -239,7 +261,8 @@ class DeliveryMetricsStream(_GlobalLookupStream):
     # Needs the pins:read and user_accounts:read scopes on top of ads:read: opt in.
     selected_by_default = False
 
-    def get_url_params(self, context: dict | None, next_page_token: t.Any) -> dict[str, t.Any]:
+    @override
+    def get_url_params(self, context: Context | None, next_page_token: t.Any) -> dict[str, t.Any]:
         """The metrics async reports accept (the tap's only kind of report)."""
         return {"report_type": "ASYNC"}
 
@@ -251,7 +274,8 @@ class AdFormatsStream(_GlobalLookupStream):
     path = ""
     primary_keys = ("creative_type",)
 
-    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+    @override
+    def get_records(self, context: Context | None) -> t.Iterable[Record]:
         """One row per `CreativeType` value."""
         for creative_type, name, description, deprecated in AD_FORMATS:
             yield {

@@ -6,20 +6,20 @@ import datetime as dt
 import typing as t
 from decimal import Decimal, InvalidOperation
 
+from tap_pinterest_ads.conventions import MICRO
 from tap_pinterest_ads.errors import EntityValueError
-from tap_pinterest_ads.reports.records import MICRO
 from tap_pinterest_ads.warehouse_names import rename_record
 
 _T = t.TypeVar("_T")
 
 
-def epoch_to_iso(value: object) -> str | None:
+def epoch_to_iso(value: t.Any) -> str | None:
     """Pinterest entity timestamps are epoch seconds (UTC); ISO strings pass through."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, str) and not value.isdigit():
         return value
-    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc).isoformat()  # type: ignore[call-overload]
+    return dt.datetime.fromtimestamp(int(value), tz=dt.timezone.utc).isoformat()
 
 
 def micro_to_amount(value: object) -> Decimal | None:
@@ -33,7 +33,11 @@ def micro_to_amount(value: object) -> Decimal | None:
 
 
 def converted(
-    stream: str, record: dict, field: str, convert: t.Callable[[object], _T], value: object
+    stream: str,
+    record: dict[str, t.Any],
+    field: str,
+    convert: t.Callable[[object], _T],
+    value: object,
 ) -> _T:
     """`convert(value)`, or one clear error naming the stream, the record and the field.
 
@@ -47,12 +51,12 @@ def converted(
 
 
 def normalise(
-    record: dict,
+    record: dict[str, t.Any],
     epoch_fields: tuple[str, ...],
-    micro_fields: dict[str, str],
+    micro_fields: t.Mapping[str, str],
     *,
     stream: str = "record",
-) -> dict:
+) -> dict[str, t.Any]:
     """Convert in place the declared epoch and micro fields of one entity record, and rename
     the fields a target reserves (warehouse_names.py)."""
     for name in epoch_fields:

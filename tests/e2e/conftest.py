@@ -267,9 +267,9 @@ def report_requests(sim: Simulator, since: int = 0) -> list[ReportRequest]:
 
 def default_report_columns() -> list[str]:
     """The API columns the tap requests by default."""
-    from tap_pinterest_ads.reports.columns import requested_columns  # noqa: PLC0415
+    from tap_pinterest_ads.reports.shapes import DELIVERY  # noqa: PLC0415
 
-    return list(requested_columns())
+    return list(DELIVERY.requested_columns())
 
 
 def expected_delivery(

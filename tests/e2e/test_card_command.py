@@ -22,9 +22,8 @@ from psycopg import sql
 
 from pinterest_simulator import Dataset
 from pinterest_simulator import lookups as sim_lookups
-from tap_pinterest_ads.ad_formats import AD_FORMATS
-from tap_pinterest_ads.streams.breakdowns import REPORT_STREAMS
-from tap_pinterest_ads.streams.delivery import PinPromotionDeliveryStream
+from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tap_pinterest_ads.warehouse_names import RESERVED_NAMES
 from tests.e2e.conftest import DUCKDB_PYTHON, SCHEMA, MeltanoRunner
@@ -112,7 +111,7 @@ def expected_rows(dataset: Dataset, start: dt.date) -> dict[str, int]:
         "delivery_metrics": len(sim_lookups.delivery_metrics()["items"]),
         "ad_formats": len(AD_FORMATS),  # static in the tap: no request
     }
-    for stream_class in (PinPromotionDeliveryStream, *REPORT_STREAMS):
+    for stream_class in REPORT_STREAMS:
         counts[stream_class.name] = report_row_count(stream_class, dataset, start)
     assert len(counts) == EVERY_STREAM
     assert all(counts.values()), counts  # every table has something to compare

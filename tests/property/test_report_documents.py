@@ -15,8 +15,9 @@ import requests_mock
 from hypothesis import event, given, settings
 
 from tap_pinterest_ads.reports import ReportError
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
+from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.reports.records import RecordBuilder
+from tap_pinterest_ads.reports.request import ReportRequest
 from tap_pinterest_ads.reports.row_dates import window_records
 from tap_pinterest_ads.reports.shapes import DELIVERY
 from tap_pinterest_ads.reports.windows import Window

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from pinterest_simulator import Dataset, Simulator
 from tap_pinterest_ads.reports.job import ReportJob
-from tap_pinterest_ads.streams import reports as report_streams
+from tap_pinterest_ads.streams import report_base
 from tests.latitude_runner import run
 from tests.tap_runner import DELIVERY, config_for, delivery_facts, expected_delivery, today
 
@@ -38,7 +38,7 @@ def sim():
     data = Dataset(accounts=2, campaigns_per_account=1, ad_groups_per_campaign=1,
                    ads_per_ad_group=1, days=30, seed=29, today=TODAY)  # fmt: skip
     with Simulator(dataset=data) as simulator, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report_streams, "ReportJob", partial(ReportJob, poll_initial=0.01))
+        patch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.01))
         yield simulator
 
 

@@ -17,9 +17,9 @@ from tap_pinterest_ads.reports.columns import (
     STRING,
     SUMS,
     UnknownReportColumn,
-    requested_columns,
     resolve_report_columns,
 )
+from tap_pinterest_ads.reports.shapes import DELIVERY
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "vendor" / "pinterest-api-v5" / "openapi.yaml"
@@ -63,7 +63,7 @@ def test_every_registry_api_column_is_a_valid_async_column():
     names = [c.api for c in (*DIMENSIONS, *METRICS) if c.api != "DATE"]
 
     assert set(names) <= ASYNC_REPORT_COLUMNS
-    assert set(requested_columns()) == set(names)
+    assert set(DELIVERY.requested_columns()) == set(names)
 
 
 def test_registry_output_fields_are_exactly_the_public_contract():
@@ -113,7 +113,7 @@ def test_extra_columns_skip_the_registry_and_duplicates_and_accept_any_case():
         ("CAMPAIGN_NAME", "campaign_name"),
         ("LEADS", "leads"),
     ]
-    assert requested_columns(extras)[-2:] == ("CAMPAIGN_NAME", "LEADS")
+    assert DELIVERY.requested_columns(extras)[-2:] == ("CAMPAIGN_NAME", "LEADS")
 
 
 def test_extra_column_clashing_with_a_registry_field_is_prefixed():

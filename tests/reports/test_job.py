@@ -1,4 +1,4 @@
-"""ReportJob / ReportQueue: create -> poll -> download -> parse with a fake clock and API."""
+"""ReportJob: create -> poll -> download -> parse with a fake clock and API."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from datetime import date
 import pytest
 import requests
 
+from tap_pinterest_ads.redaction import redact_url
 from tap_pinterest_ads.reports.job import (
     ReportDownloadFailed,
     ReportFailed,
     ReportJob,
-    ReportRequest,
     ReportTimeout,
-    redact_url,
 )
-from tap_pinterest_ads.reports.queue import ReportQueue
+from tap_pinterest_ads.reports.request import ReportRequest
 
 ACCOUNT = "549755885175"
 URL = (
@@ -309,35 +308,3 @@ def test_redact_url_keeps_host_and_path_and_drops_the_signature():
         "https://storage.example.test/async_reporting_v3/x/metrics_report.txt?<redacted>"
     )
     assert redact_url("https://user:fake-password@host.test/a") == "https://host.test/a"
-
-
-# --- queue -------------------------------------------------------------------------------
-
-
-def queue_requests(count: int) -> list[ReportRequest]:
-    return [make_request(start=date(2024, 1, day)) for day in range(1, count + 1)]
-
-
-def test_queue_creates_every_report_before_the_first_poll():
-    clock = FakeClock()
-    api = FakeApi(finished(), clock=clock)
-    queue = ReportQueue(queue_requests(5), lambda r: make_job(api, clock, request=r))
-
-    yielded = [request.start_date.day for request, _job in queue]
-
-    assert [c[0] for c in api.calls[:6]] == ["create"] * 5 + ["get"]
-    assert yielded == [1, 2, 3, 4, 5]
-    assert clock.sleeps == [1]  # later reports were ready by the time they were polled
-
-
-def test_queue_keeps_at_most_max_in_flight_reports_and_tops_up_as_jobs_are_consumed():
-    clock = FakeClock()
-    api = FakeApi(finished(), clock=clock)
-    queue = iter(
-        ReportQueue(queue_requests(3), lambda r: make_job(api, clock, request=r), max_in_flight=2)
-    )
-
-    next(queue)
-    assert [c[0] for c in api.calls] == ["create", "create", "get"]
-    next(queue)
-    assert [c[0] for c in api.calls] == ["create", "create", "get", "create", "get"]

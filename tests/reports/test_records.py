@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from tap_pinterest_ads.conventions import Attribution
 from tap_pinterest_ads.reports.columns import resolve_report_columns
 from tap_pinterest_ads.reports.records import (
-    Attribution,
     MissingKeyError,
     RecordBuilder,
     ReportValueError,

@@ -8,10 +8,12 @@ from decimal import Decimal
 import pytest
 
 from tap_pinterest_ads.reports.async_columns import ASYNC_REPORT_COLUMNS
-from tap_pinterest_ads.reports.columns import METRICS, requested_columns
+from tap_pinterest_ads.reports.columns import DIMENSIONS, METRICS
 from tap_pinterest_ads.reports.conversions import CONVERSION_COLUMNS, CONVERSION_METRICS
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest
+from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.reports.records import MissingKeyError, RecordBuilder, ReportValueError
+from tap_pinterest_ads.reports.request import ReportRequest
+from tap_pinterest_ads.reports.row_dates import HourlyRecordBuilder, utc_hour
 from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import (
     CONVERSIONS,
@@ -23,10 +25,10 @@ from tap_pinterest_ads.reports.shapes import (
     delivery,
     targeting,
 )
-from tap_pinterest_ads.streams.breakdowns import REPORT_STREAMS, HourlyRecordBuilder, utc_hour
+from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tests.openapi_contract import component
 
-SHAPES = [DELIVERY, HOURLY, CONVERSIONS] + [s.shape for s in REPORT_STREAMS]
+SHAPES = [s.shape for s in REPORT_STREAMS]
 ATTRIBUTION_FIELDS = {
     "click_window_days",
     "engagement_window_days",
@@ -36,7 +38,7 @@ ATTRIBUTION_FIELDS = {
 
 
 def test_the_delivery_shape_is_the_original_registry() -> None:
-    assert DELIVERY.requested_columns() == requested_columns()
+    assert DELIVERY.requested_columns() == tuple(c.api for c in (*DIMENSIONS[1:], *METRICS))
     assert DELIVERY.key == ("date", "ad_account_id", "pin_promotion_id")
     assert build_schema(shape=DELIVERY) == build_schema()
     assert DELIVERY.accepts_report_columns
@@ -173,7 +175,7 @@ def test_a_targeting_value_sent_as_a_number_becomes_text() -> None:
     ],
 )
 def test_an_hourly_date_becomes_an_iso_utc_hour(raw: str, iso: str) -> None:
-    assert utc_hour(raw) == iso
+    assert utc_hour(raw).isoformat() == iso
 
 
 @pytest.mark.parametrize("raw", ["2024-03-08", "13:00", "2024-03-08 25:00:00"])

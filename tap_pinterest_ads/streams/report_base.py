@@ -6,7 +6,6 @@ front by one shared `ReportQueue`, so a run waits for about one report, not thei
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import typing as t
 from functools import cached_property
@@ -18,19 +17,28 @@ from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmark
-from tap_pinterest_ads.reports.job import ReportJob, ReportRequest, SystemClock
+from tap_pinterest_ads.reports.job import ReportJob
+from tap_pinterest_ads.reports.queue import ReportFailure, ReportQueue
 from tap_pinterest_ads.reports.records import RecordBuilder
-from tap_pinterest_ads.reports.row_dates import window_records
+from tap_pinterest_ads.reports.request import ReportRequest, SystemClock
+from tap_pinterest_ads.reports.row_dates import WindowRecords
+from tap_pinterest_ads.reports.schema import build_schema
 from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
-from tap_pinterest_ads.streams.report_feed import AccountFeed, StreamReportApi
+from tap_pinterest_ads.sdk_compat import PROGRESS_MARKERS
+from tap_pinterest_ads.streams.report_api import StreamReportApi
+from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
+    from singer_sdk.helpers.types import Context, Record
 
+    from tap_pinterest_ads.reports.columns import PassThrough
+    from tap_pinterest_ads.sdk_compat import BaseBatchFileEncoding, BatchConfig
     from tap_pinterest_ads.streams.accounts import AdAccountsStream
+    from tap_pinterest_ads.tap import TapPinterestAds
+
 
 _NOTE = "Report rows are unsorted; the bookmark advances per finished report window."
 # Without start_date and state, a first run reads this many days.
@@ -50,42 +58,48 @@ class ReportStream(PinterestStream):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     path = "/ad_accounts/{ad_account_id}/reports"
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._feed: AccountFeed | None = None
+    # Hourly reports read their DATE differently.
+    record_builder: t.ClassVar[type[RecordBuilder]] = RecordBuilder
+
+    def __init__(self, tap: TapPinterestAds) -> None:
+        # The `report_columns` setting, for the shape that takes it.
+        self.extra_columns: tuple[PassThrough, ...] = ()
+        if self.shape.accepts_report_columns:
+            self.extra_columns = tap.settings.report_columns
+        super().__init__(tap, schema=build_schema(self.extra_columns, self.shape))
+        self.primary_keys = self.shape.key
+        self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
 
     @property
     def _accounts(self) -> AdAccountsStream:
-        return self._tap.streams["ad_accounts"]  # type: ignore[attr-defined,return-value]
+        return self.tap.ad_accounts
 
     @property
-    def partitions(self) -> list[dict]:
+    @override
+    def partitions(self) -> list[Record]:
         """One partition (and one bookmark) per ad account."""
         return [{"ad_account_id": account["id"]} for account in self._accounts.accounts()]
 
     @cached_property
     def builder(self) -> RecordBuilder:
         """Turns raw report rows into typed records."""
-        return RecordBuilder(
+        return self.record_builder(
             extra_columns=self.extra_columns,
             attribution=self.settings.attribution,
             shape=self.shape,
         )
 
-    @property
-    def extra_columns(self) -> tuple:
-        """The `report_columns` setting, for the shape that takes it."""
-        return self.settings.report_columns if self.shape.accepts_report_columns else ()
-
-    def get_records(self, context: dict | None) -> Iterator[dict]:
+    @override
+    def get_records(self, context: Context | None) -> Iterator[Record]:
         """Every row of every window of this account's reports."""
         assert context is not None
         for records in self._window_records(context):
             yield from records
 
+    @override
     def get_batches(
-        self, batch_config: BatchConfig, context: dict | None = None
+        self, batch_config: BatchConfig, context: Context | None = None
     ) -> Iterator[tuple[BaseBatchFileEncoding, list[str]]]:
         """The bulk path: records go straight into BATCH files, window by window.
 
@@ -97,49 +111,41 @@ class ReportStream(PinterestStream):
                 for manifest in writer.write(records):
                     yield batch_config.encoding, manifest
             # What the SDK's per-record path does when a partition ends.
-            self.get_context_state(partition).pop("progress_markers", None)
+            self.get_context_state(partition).pop(PROGRESS_MARKERS, None)
 
-    def _window_records(self, context: dict) -> Iterator[Iterator[dict]]:
+    def _window_records(self, context: Context) -> Iterator[WindowRecords]:
         """The records of each report window, in order; a window whose records were all
         consumed moves the bookmark."""
         account_id = context["ad_account_id"]
         currency = self._accounts.currency_of(account_id)
-        if self._feed is None:
-            self._feed = self._start_reports()
+        if self._queue is None:
+            self._queue = self._start_reports()
         # Declared before the first record, so the SDK does not warn that unsorted
         # progress is not resumable: _mark_covered makes it resumable per window.
-        self.get_context_state(context).setdefault("progress_markers", {"Note": _NOTE})
-        for request, job in self._feed.jobs_for(account_id):
-            failed: list[Exception] = []
-            yield self._records(request, job, account_id, currency, failed)
-            if failed:
-                self._feed.fail(account_id, failed[0])  # raises unless on_account_error skips
+        self.get_context_state(context).setdefault(PROGRESS_MARKERS, {"Note": _NOTE})
+        build = self.builder.build
+        for item in self._queue.jobs_for(account_id):
+            if isinstance(item, ReportFailure):
+                # Any account's: reports are created ahead. The queue dropped its reports.
+                self._judge(item)
+                continue
+            request, job = item
+            window = WindowRecords(
+                job,
+                lambda row: build(row, account_id, currency),
+                Window(request.start_date, request.end_date),
+            )
+            yield window
+            if window.error is not None:
+                self._judge(ReportFailure(account_id, window.error))
+                self._queue.drop(account_id)
                 self._keep_bookmark(context)
                 return
             # A window is covered once the report of its last targeting batch is read.
             if request.targeting_types == self.shape.targeting_batches[-1]:
                 self._mark_covered(context, request.end_date)
 
-    def _records(
-        self,
-        request: ReportRequest,
-        job: ReportJob,
-        account_id: str,
-        currency: str | None,
-        failed: list[Exception],
-    ) -> Iterator[dict]:
-        build = self.builder.build
-        window = Window(request.start_date, request.end_date)
-        try:
-            with contextlib.closing(job.rows()) as rows:
-                yield from window_records(
-                    rows, lambda row: build(row, account_id, currency), window
-                )
-        except Exception as exc:
-            # Judged once the consumer is done with this window: skip or fail, see the feed.
-            failed.append(exc)
-
-    def _start_reports(self) -> AccountFeed:
+    def _start_reports(self) -> ReportQueue:
         requests_ = [
             self._report_request(partition["ad_account_id"], window, targeting_types)
             for partition in self.partitions
@@ -147,7 +153,7 @@ class ReportStream(PinterestStream):
             for targeting_types in self.shape.targeting_batches
         ]
         api = StreamReportApi(self)
-        return AccountFeed(
+        return ReportQueue(
             requests_,
             lambda request: ReportJob(
                 request,
@@ -158,14 +164,14 @@ class ReportStream(PinterestStream):
                 logger=self.logger,
             ),
             max_in_flight=self.settings.max_reports_in_flight,
-            on_failure=self._account_failed,
         )
 
-    def _account_failed(self, ad_account_id: str, exc: Exception) -> None:
+    def _judge(self, failure: ReportFailure) -> None:
         """Return when `on_account_error` skips this failure; raise it, naming the account."""
-        if self._tap.isolation.skip(ad_account_id, self.name, exc):  # type: ignore[attr-defined]
+        account, exc = failure.ad_account_id, failure.error
+        if self.tap.isolation.skip(account, self.name, exc):
             return
-        error = named(ad_account_id, exc)
+        error = named(account, exc)
         if error is exc:
             raise exc
         raise error from exc
@@ -180,7 +186,7 @@ class ReportStream(PinterestStream):
         not {context, …} objects (which singer-sdk would fail on with a traceback) stop the
         run in one line too, selected or not.
         """
-        stream_state = self._tap.state.get("bookmarks", {}).get(self.name)
+        stream_state = self.tap.state.get("bookmarks", {}).get(self.name)
         partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
         # singer-sdk resets every partition of every stream (a list of objects); it looks up
         # the selected ones by their context.
@@ -201,7 +207,9 @@ class ReportStream(PinterestStream):
             if partition["context"].get("ad_account_id") in accounts:
                 self._repaired(partition, partition["context"]["ad_account_id"], today)
 
-    def _repaired(self, state: dict, ad_account_id: str, today: dt.date) -> dt.date | None:
+    def _repaired(
+        self, state: dict[str, t.Any], ad_account_id: str, today: dt.date
+    ) -> dt.date | None:
         value = state.get("replication_key_value")
         where = f"Stream '{self.name}', ad account {ad_account_id}"
         bookmark = read_bookmark(value, today, where=where)
@@ -211,12 +219,12 @@ class ReportStream(PinterestStream):
             state["replication_key_value"] = bookmark.day.isoformat()
         return bookmark.day
 
-    def _bookmark(self, context: dict, today: dt.date) -> dt.date | None:
+    def _bookmark(self, context: Context, today: dt.date) -> dt.date | None:
         """The partition's bookmark (repaired before the run; read again in case today
         changed since, e.g. a run that crossed UTC midnight)."""
         return self._repaired(self.get_context_state(context), context["ad_account_id"], today)
 
-    def _windows(self, context: dict) -> tuple[Window, ...]:
+    def _windows(self, context: Context) -> tuple[Window, ...]:
         today = dt.datetime.now(dt.timezone.utc).date()
         start = self.settings.start_date or today - dt.timedelta(days=DEFAULT_FIRST_RUN_DAYS)
         plan = plan_windows(
@@ -242,7 +250,6 @@ class ReportStream(PinterestStream):
     def _report_request(
         self, ad_account_id: str, window: Window, targeting_types: tuple[str, ...] = ()
     ) -> ReportRequest:
-        attribution = self.settings.attribution
         return ReportRequest(
             ad_account_id=ad_account_id,
             start_date=window.start,
@@ -251,24 +258,21 @@ class ReportStream(PinterestStream):
             level=self.shape.level,
             granularity=self.shape.granularity,
             targeting_types=targeting_types,
-            click_window_days=attribution.click_window_days,
-            engagement_window_days=attribution.engagement_window_days,
-            view_window_days=attribution.view_window_days,
-            conversion_report_time=attribution.conversion_report_time,
+            attribution=self.settings.attribution,
             report_format=self.settings.report_format,
         )
 
-    def _keep_bookmark(self, context: dict) -> None:
+    def _keep_bookmark(self, context: Context) -> None:
         """After a skipped failure: the bookmark stays at the last window fully read.
 
         Rows of the failed window move the progress marker, which the SDK would promote to
         the bookmark when the partition ends; only `_mark_covered` may move it.
         """
-        markers = self.get_context_state(context).get("progress_markers", {})
+        markers = self.get_context_state(context).get(PROGRESS_MARKERS, {})
         markers.pop("replication_key", None)
         markers.pop("replication_key_value", None)
 
-    def _mark_covered(self, context: dict, end: dt.date) -> None:
+    def _mark_covered(self, context: Context, end: dt.date) -> None:
         """Move the bookmark to the last day of a finished window.
 
         The bookmark is the last date *covered*, not the last date seen: days without
@@ -282,9 +286,9 @@ class ReportStream(PinterestStream):
         # was read and repaired by _bookmark before the first window was planned.
         state["replication_key"] = self.replication_key
         state["replication_key_value"] = max(value, state.get("replication_key_value") or value)
-        markers = state.setdefault("progress_markers", {"Note": _NOTE})
+        markers = state.setdefault(PROGRESS_MARKERS, {"Note": _NOTE})
         markers["replication_key"] = self.replication_key
         markers["replication_key_value"] = max(value, markers.get("replication_key_value") or value)
         # A STATE per finished window, not only every 10,000 records and at the end: a run
         # killed mid-way resumes after its last finished window.
-        self._tap.state_writer.write_state(self._tap.state)
+        self.tap.state_writer.write_state(self.tap.state)
