@@ -1,4 +1,5 @@
-"""The sharded Meltano project of docs/orchestration.md, built for a test, and its commands.
+"""The sharded Meltano project of docs/orchestration.md, built for a test, its commands, and
+the queries the test makes of the warehouse.
 
 The project is a temporary directory: the repository's meltano.yml (read, never written) with an
 `include_paths` entry for the documented shard snippet, the ids of that snippet replaced by the
@@ -9,6 +10,7 @@ commands run there as written.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import subprocess
@@ -16,11 +18,13 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 
-from pinterest_simulator import api
-from tests.e2e.conftest import REPO, RUN_TIMEOUT, MeltanoRunner
+from pinterest_simulator import Simulator, api
+from tests.e2e.conftest import REPO, RUN_TIMEOUT, MeltanoRunner, dbt_results, report_requests
+from tests.postgres import PostgresServer
 
 ORCHESTRATION_DOC = REPO / "docs" / "orchestration.md"
 SHARDS = ("shard-a", "shard-b")
@@ -102,7 +106,7 @@ def runs_in_step(timeout: float) -> Iterator[list[float]]:
 def run_crontab_line(runner: MeltanoRunner) -> list[float]:
     """The doc's crontab command in the project; the times the shards' runs were let on."""
     project = Path(runner.env["MELTANO_PROJECT_ROOT"])
-    with runs_in_step(timeout=100) as released:
+    with runs_in_step(timeout=RUN_TIMEOUT) as released:
         result = subprocess.run(
             ["sh", "-c", crontab_command()], cwd=project, env=runner.env,
             capture_output=True, text=True, timeout=4 * RUN_TIMEOUT, check=False,
@@ -124,3 +128,33 @@ def bookmarks(runner: MeltanoRunner, shard: str) -> dict[str, dt.date]:
         for p in partitions
         if p.get("replication_key_value")
     }
+
+
+@dataclasses.dataclass
+class Round:
+    released: list[float]  # one entry per pair of runs let on together
+    requests: list  # report creations of the round
+    bookmarks: dict[str, dict[str, dt.date]]  # shard -> account -> bookmark, before the round
+    results: dict[str, str]  # the reporting job's dbt results
+
+
+def run_round(runner: MeltanoRunner, sim: Simulator) -> Round:
+    before = {shard: bookmarks(runner, shard) for shard in SHARDS}
+    mark = len(sim.requests)
+    released = run_crontab_line(runner)
+    results = dbt_results(runner.env["DBT_TARGET_PATH"])
+    return Round(released, report_requests(sim, since=mark), before, results)
+
+
+# --------------------------------------------------------------------------- the warehouse
+def new_database(postgres: PostgresServer, name: str) -> PostgresServer:
+    with psycopg.connect(postgres.url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return dataclasses.replace(postgres, database=name)
+
+
+def query(server: PostgresServer, sql: str, *params: object) -> list[dict]:
+    with psycopg.connect(server.url, autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        names = [column.name for column in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
