@@ -23,7 +23,8 @@ import pytest
 import yaml
 
 from pinterest_simulator import Simulator, api
-from tests.e2e.conftest import REPO, RUN_TIMEOUT, MeltanoRunner, dbt_results, report_requests
+from tests.e2e.conftest import REPO, RUN_TIMEOUT, MeltanoRunner
+from tests.e2e.expectations import dbt_results, report_requests
 from tests.postgres import PostgresServer
 
 ORCHESTRATION_DOC = REPO / "docs" / "orchestration.md"

@@ -29,8 +29,8 @@ from tests.e2e.conftest import (
     MeltanoRunner,
     base_env,
     dbt_paths,
-    expected_delivery,
 )
+from tests.e2e.expectations import expected_delivery
 from tests.e2e.shards_project import (
     SHARDS,
     Round,
