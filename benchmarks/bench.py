@@ -25,6 +25,7 @@ from benchmarks.concurrency import concurrency
 from benchmarks.economy import economy
 from benchmarks.harness import REPO, log, timed, write_json
 from benchmarks.results_markdown import markdown
+from benchmarks.summary import summary_table
 from benchmarks.throughput import SIZES, throughput
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -91,7 +92,7 @@ def main() -> int:
                 results["concurrency"] = concurrency(args, workdir)
     finally:
         write_json(out_dir / "results.json", results)
-        table = markdown(results)
+        table = summary_table(results) + "\n" + markdown(results)
         (out_dir / "results.md").write_text(table, encoding="utf-8")
         for path in workdir.glob("*/reports"):
             shutil.rmtree(path, ignore_errors=True)
