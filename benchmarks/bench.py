@@ -38,6 +38,9 @@ def main() -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="150k rows only (no 1.5M run)")
+    parser.add_argument(
+        "--sizes", nargs="+", choices=tuple(SIZES), help="throughput sizes (default: all)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--peer-runs", type=int, default=1, help="peer runs (~4 min each)")
     parser.add_argument(
@@ -80,7 +83,7 @@ def main() -> int:
     try:
         if "throughput" in sections:
             for name, spec in SIZES.items():
-                if args.quick and name != "150k":
+                if (args.quick and name != "150k") or (args.sizes and name not in args.sizes):
                     continue
                 throughput(name, spec, args, workdir, results)
                 write_json(out_dir / "results.json", results)
