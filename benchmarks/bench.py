@@ -24,6 +24,7 @@ from typing import Any
 from benchmarks.concurrency import concurrency
 from benchmarks.economy import economy
 from benchmarks.harness import REPO, log, timed, write_json
+from benchmarks.many_accounts import many_accounts
 from benchmarks.results_markdown import markdown
 from benchmarks.summary import summary_table
 from benchmarks.throughput import SIZES, throughput
@@ -52,7 +53,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("throughput", "economy", "concurrency"),
+        choices=("throughput", "economy", "concurrency", "many_accounts"),
         help="run only these sections (throughput includes peer, profile, micro, load)",
     )
     parser.add_argument(
@@ -60,12 +61,21 @@ def main() -> int:
         default="b74a3f8",
         help="git revision whose reports/parse.py gives the 'before' rows ('' to skip)",
     )
+    parser.add_argument(
+        "--many-window",
+        type=float,
+        default=60.0,
+        help="the ads_analytics window of the many-accounts run (s; Pinterest: 60)",
+    )
+    parser.add_argument(
+        "--many-accounts", type=int, nargs="+", default=[250, 1000], help="account counts"
+    )
     for name in ("peer", "load", "profile", "variants"):
         parser.add_argument(f"--skip-{name}", action="store_true")
     args = parser.parse_args()
     # SIGTERM stops the simulators and PostgreSQL like Ctrl-C does (context managers exit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    sections = set(args.only or ("throughput", "economy", "concurrency"))
+    sections = set(args.only or ("throughput", "economy", "concurrency", "many_accounts"))
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out_dir = RESULTS / stamp
@@ -93,6 +103,10 @@ def main() -> int:
         if "concurrency" in sections:
             with timed("concurrency"):
                 results["concurrency"] = concurrency(args, workdir)
+        if "many_accounts" in sections:
+            with timed("many accounts"):
+                results["many_accounts"] = many_accounts(args, workdir)
+                write_json(out_dir / "results.json", results)
     finally:
         write_json(out_dir / "results.json", results)
         table = summary_table(results) + "\n" + markdown(results)

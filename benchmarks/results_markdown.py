@@ -154,4 +154,29 @@ def markdown(results: dict) -> str:  # noqa: PLR0912
             lines.append(
                 f"| {fmt} | {data['rows']:,} | {data['parse_us']:.1f} | {data['build_us']:.1f} |"
             )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + many_accounts_table(results.get("many_accounts"))) + "\n"
+
+
+def many_accounts_table(many: dict | None) -> list[str]:
+    """The many-accounts section (benchmarks/many_accounts.py), one row per account count."""
+    if not many:
+        return []
+    lines = [
+        "",
+        f"### Many accounts: {many['limit']} ads_analytics calls per {many['window_s']:g} s, "
+        f"reports ready after {many['report_latency_s']:g} s",
+        "",
+        "| Accounts | Requests (minimum) | Ratio | Polls/report | 429s | Wall (s) | Floor (s) | "
+        "Target 1.2×floor+latency (s) | Peak RSS (MiB) | Rows delivered / in reports |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for accounts, d in many.items():
+        if not accounts.isdigit():
+            continue
+        lines.append(
+            f"| {int(accounts):,} | {d['requests']:,} ({d['minimum']:,}) | {d['ratio']:.3f} | "
+            f"{d['polls_per_report']:.2f} | {d['http_429']} | {d['wall_s']:.1f} | "
+            f"{d['floor_s']:.1f} | {d['target_s']:.1f} | {d['rss_mib']:.0f} | "
+            f"{d['rows_delivered']:,} / {d['rows_in_reports']:,} |"
+        )
+    return lines

@@ -59,7 +59,9 @@ class SimulatorProcess:
         today: dt.date,
         report_delay: float = 0.0,
         name: str = "sim",
+        extra_args: tuple[str, ...] = (),
     ) -> None:
+        self.extra_args = extra_args
         self.spec = spec
         self.today = today
         self.report_delay = report_delay
@@ -76,6 +78,7 @@ class SimulatorProcess:
             sys.executable, "-m", "pinterest_simulator", "--port", "0", *self.spec.cli_args(),
             "--today", self.today.isoformat(), "--report-delay", str(self.report_delay),
             "--report-dir", str(self.dir / "reports"), "--ready-file", str(ready),
+            *self.extra_args,
         ]  # fmt: skip
         with (self.dir / "simulator.log").open("wb") as out:
             self._proc = subprocess.Popen(argv, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603

@@ -49,6 +49,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--strict-rotation", action="store_true", help="only the newest refresh works")
     p.add_argument("--report-dir", default=None, help="where report files go (default: temp)")
+    p.add_argument(
+        "--ads-analytics-limit",
+        type=int,
+        default=None,
+        help="ads_analytics calls per window per user and app (Pinterest: 300); default: none",
+    )
+    p.add_argument(
+        "--rate-limit-window", type=float, default=60.0, help="rate-limit window (s), default 60"
+    )
     p.add_argument("--ready-file", default=None, help="write the base URL here once serving")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return p.parse_args(argv)
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         strict_rotation=args.strict_rotation,
         report_dir=args.report_dir,
         verbose=args.verbose,
+        ads_analytics_limit=args.ads_analytics_limit,
+        rate_limit_window_seconds=args.rate_limit_window,
     )
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -86,6 +86,8 @@ def handle(sim: Simulator, req: RecordedRequest) -> tuple[int, object]:
     if req.path == "/v5/oauth/token":
         return oauth_token(sim, req)
     sim.tokens.check_bearer(req.header("Authorization"))
+    # One user of one app: every bearer token the simulator issues shares the quota.
+    req.response_headers = sim.rate_limits.take(req.path, sim.tokens.client_id)
     if req.path == "/v5/user_account" and req.method == "GET":
         return 200, user_account(sim)
     if req.path == "/v5/ad_accounts" and req.method == "GET":

@@ -6,7 +6,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -18,6 +18,7 @@ class RecordedRequest:
     body: bytes
     time: float  # epoch seconds when the request arrived
     status: int | None = None  # response status (None: connection dropped / not answered yet)
+    response_headers: dict[str, str] = field(default_factory=dict)  # e.g. X-RateLimit-*
 
     def header(self, name: str) -> str | None:
         """Case-insensitive header lookup."""

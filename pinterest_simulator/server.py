@@ -150,11 +150,12 @@ class Handler(BaseHTTPRequestHandler):
             routed = pages.prepare(self.record, sim.max_page_size)
             status, payload = api.handle(sim, routed)
         except ApiError as err:
-            self._send_json(err.status, err.body, err.headers)
+            # A refused report still counted against the quota: its headers say so.
+            self._send_json(err.status, err.body, {**self.record.response_headers, **err.headers})
             return
         if page_fault is not None:
             payload = pages.mutate(page_fault, self.record, payload)
-        self._send_json(status, payload)
+        self._send_json(status, payload, self.record.response_headers)
 
     # ------------------------------------------------------------------ downloads
     def _s3_error(self, status: int, code: str, message: str, extra: str = ""):

@@ -8,6 +8,7 @@ from pathlib import Path
 from .auth import TokenStore
 from .common import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_REFRESH_TOKEN
 from .dataset import Dataset
+from .ratelimit import RESET_FORMATS, RateLimits
 from .report_faults import ReportFaults
 from .reports import ReportStore
 from .requestlog import RequestLog
@@ -39,6 +40,8 @@ class Simulator:
         strict_rotation: bool = False,
         report_dir: str | Path | None = None,
         verbose: bool = False,
+        ads_analytics_limit: int | None = None,
+        rate_limit_window_seconds: float = 60.0,
     ):
         self.dataset = dataset or Dataset()
         self.host = host
@@ -63,6 +66,12 @@ class Simulator:
             report_ttl_seconds,
             faults=self.faults,
         )
+        #: Per-category rate limits per user and app (ratelimit.py); ads_analytics when given.
+        self.rate_limits = RateLimits()
+        if ads_analytics_limit is not None:
+            self.rate_limits.configure(
+                "ads_analytics", ads_analytics_limit, rate_limit_window_seconds
+            )
         #: Most items a listing page holds, whatever `page_size` asks (None: as asked).
         self.max_page_size: int | None = None
         self._server: SimHTTPServer | None = None
@@ -172,6 +181,9 @@ class Simulator:
             "max_page_size": lambda v: setattr(
                 self, "max_page_size", None if v is None else int(v)
             ),
+            # {"ads_analytics": {"calls": 300, "window_seconds": 60}} ({"ads_read": None} lifts)
+            "rate_limits": self._set_rate_limits,
+            "rate_limit_reset_format": self._set_reset_format,
         }
         unknown = set(settings) - set(setters)
         if unknown:
@@ -186,4 +198,17 @@ class Simulator:
             "refresh_grace_seconds": self.tokens.refresh_grace_seconds,
             "access_token_expires_in": self.tokens.access_token_expires_in,
             "max_page_size": self.max_page_size,
+            "rate_limits": self.rate_limits.to_json(),
         }
+
+    def _set_rate_limits(self, limits: dict) -> None:
+        for name, spec in dict(limits).items():
+            if spec is None:
+                self.rate_limits.configure(name, None)
+            else:
+                self.rate_limits.configure(name, spec["calls"], spec.get("window_seconds", 60))
+
+    def _set_reset_format(self, value: str) -> None:
+        if value not in RESET_FORMATS:
+            raise ValueError(f"rate_limit_reset_format must be one of {RESET_FORMATS}")
+        self.rate_limits.reset_format = value

@@ -186,7 +186,8 @@ class PinterestStream(SdkStream):
 
         backoff logs "Giving up _request(...) after N tries (…)" at ERROR with the full URL,
         query included (a report token, a bookmark); `backoff_handler` already logs each retry
-        and the run's ERROR line explains the failure.
+        and the run's ERROR line explains the failure. Each attempt waits for its slot in
+        the rate-limit budget of its category (pacing.py): a retry is a call too.
         """
         return backoff.on_exception(
             self.retry_waits,
@@ -202,7 +203,7 @@ class PinterestStream(SdkStream):
             on_backoff=self.backoff_handler,
             jitter=self.backoff_jitter,
             logger=None,
-        )(func)
+        )(self.tap.pacer.paced(func))
 
     @override
     def backoff_max_tries(self) -> int:
@@ -250,6 +251,7 @@ class PinterestStream(SdkStream):
     def validate_response(self, response: requests.Response) -> None:
         """Classify a response: fine, worth retrying, or fatal with a clear message."""
         status = response.status_code
+        self.tap.pacer.observe_response(response)
         if status < 400:
             return
         message = self.response_error_message(response)

@@ -150,6 +150,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
+        "analytics_requests_per_minute",
+        th.IntegerType,
+        default=300,
+        title="Analytics Requests Per Minute",
+        description=(
+            "This run's share of the app's ads_analytics budget (report creates and polls, "
+            "metrics_ready_state): Pinterest allows 300 calls per minute per user and app "
+            "(Standard access); set 300/N when N runs share one app. The tap spaces those "
+            "calls evenly at this rate (2 % below it, for network jitter) and waits when "
+            "Pinterest's X-RateLimit-Remaining says the budget is spent, instead of "
+            "running into 429s."
+        ),
+    ),
+    th.Property(
         "api_url",
         th.StringType,
         default=DEFAULT_API_URL,

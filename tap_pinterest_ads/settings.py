@@ -56,6 +56,7 @@ class Settings:
     report_timeout: int
     max_reports_in_flight: int
     on_account_error: str
+    analytics_requests_per_minute: int = DEFAULTS["analytics_requests_per_minute"]
 
     @property
     def secrets(self) -> tuple[str | None, ...]:
@@ -89,6 +90,7 @@ class Settings:
             )
         )
         max_rate_limit_wait = whole("max_rate_limit_wait_seconds", minimum=0)
+        analytics_per_minute = whole("analytics_requests_per_minute")
         errors.extend(api_url_errors(config.get("api_url")))
         on_account_error = config.get("on_account_error") or DEFAULTS["on_account_error"]
         if on_account_error not in ("fail", "skip"):
@@ -122,6 +124,7 @@ class Settings:
             report_timeout=report_timeout,
             max_reports_in_flight=in_flight,
             on_account_error=on_account_error,
+            analytics_requests_per_minute=analytics_per_minute,
         )
 
 

@@ -20,6 +20,7 @@ from tap_pinterest_ads.connection_test import check_connection
 from tap_pinterest_ads.env_config import settings_from_environment
 from tap_pinterest_ads.errors import TapError, explain
 from tap_pinterest_ads.isolation import AccountIsolation
+from tap_pinterest_ads.pacing import Pacer
 from tap_pinterest_ads.redaction import Redactor, install_log_redaction
 from tap_pinterest_ads.reports import ReportError
 from tap_pinterest_ads.sdk_compat import SdkTap
@@ -96,6 +97,15 @@ class TapPinterestAds(SdkTap):
             logger=self.logger,
         )
 
+    @cached_property
+    def pacer(self) -> Pacer:
+        """Spaces the run's calls within its share of Pinterest's rate-limit budgets."""
+        return Pacer(
+            self.settings.analytics_requests_per_minute,
+            max_wait=self.settings.max_rate_limit_wait,
+            logger=self.logger,
+        )
+
     @property
     def ad_accounts(self) -> AdAccountsStream:
         """The stream that resolves the run's ad accounts, which every other stream reads."""
@@ -117,8 +127,10 @@ class TapPinterestAds(SdkTap):
 
     @override
     def after_sync_all(self) -> None:
-        """One closing WARNING if an ad account was skipped."""
+        """One closing WARNING if an ad account was skipped; the rate-limit budgets spent."""
         self.isolation.log_summary()
+        if summary := self.pacer.summary():
+            self.logger.info("Rate-limit budgets: %s", summary)
 
     @override
     def connection_test(self) -> bool:

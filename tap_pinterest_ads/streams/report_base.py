@@ -27,6 +27,7 @@ from tap_pinterest_ads.reports.shapes import DELIVERY, ReportShape
 from tap_pinterest_ads.reports.windows import Window, plan_windows
 from tap_pinterest_ads.sdk_compat import PROGRESS_MARKERS
 from tap_pinterest_ads.streams.report_api import StreamReportApi
+from tap_pinterest_ads.streams.state_writes import WindowStateWrites
 from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
@@ -72,6 +73,7 @@ class ReportStream(PinterestStream):
         self.primary_keys = self.shape.key
         self._queue: ReportQueue | None = None
         self._download_session = requests.Session()
+        self._state_writes = WindowStateWrites()
 
     @property
     def _accounts(self) -> AdAccountsStream:
@@ -294,4 +296,4 @@ class ReportStream(PinterestStream):
         markers["replication_key_value"] = max(value, markers.get("replication_key_value") or value)
         # A STATE per finished window, not only every 10,000 records and at the end: a run
         # killed mid-way resumes after its last finished window.
-        self.tap.state_writer.write_state(self.tap.state)
+        self._state_writes.write(self.tap.state_writer, self.tap.state)
