@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 import typing as t
 from decimal import Decimal
 from pathlib import Path
@@ -103,15 +104,12 @@ def test_batch_files_hold_the_record_paths_records_exactly(capsys, tmp_path, com
     assert any(type(v) is Decimal for r in found for v in r.values())
 
 
-def test_odd_report_values_are_carried_exactly_by_both_paths(capsys, tmp_path, monkeypatch):
+def test_odd_report_values_are_carried_exactly_by_both_paths(capsys, tmp_path):
     rows = [ODD_ROW, {**ODD_ROW, "PIN_ID": 813, "SPEND_IN_MICRO_DOLLAR": 0}]
-    monkeypatch.setattr(
-        mock_api,
-        "report_rows_for",
-        lambda account, start: {"687000000401": rows} if account == mock_api.ACCOUNTS[0] else {},
-    )
     with requests_mock.Mocker() as api:
         mock_api.register(api)
+        # Registered last, so it answers every report download (requests-mock: latest wins).
+        api.get(re.compile(re.escape(mock_api.DOWNLOAD) + r"/.*"), json={"687000000401": rows})
         expected = record_path(capsys, mock_api.CONFIG)
         found = bulk_path(capsys, mock_api.CONFIG, tmp_path / "files", "gzip")
     assert [exact(r) for r in found] == [exact(r) for r in expected]
