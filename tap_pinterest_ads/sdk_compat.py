@@ -3,8 +3,8 @@
 singer-sdk 0.54 has no public way to do what each name below does: it overrides a private or
 `@final` method, calls one, reads a private module, or counts on the layout of the state. The
 rest of the package uses only these names and singer-sdk's public API.
-tests/test_sdk_compat.py pins each touch point: it fails when a singer-sdk release changes the
-behaviour relied on (then update this module, and the `singer-sdk` pin in pyproject.toml).
+tests/tap/test_sdk_compat_*.py pin each touch point: one fails when a singer-sdk release changes
+the behaviour relied on (then update this module, and the `singer-sdk` pin in pyproject.toml).
 """
 
 from __future__ import annotations

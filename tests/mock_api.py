@@ -1,4 +1,8 @@
-"""A mocked Pinterest API (requests-mock) serving the spec-validated fixtures."""
+"""The mocked Pinterest API of the unit tests (requests-mock), serving the spec-validated fixtures
+of tests/fixtures/: token, ad accounts, entities, lookups, pins, targeting options, and reports
+shaped by each request (every level, targeting breakdown and HOUR).
+
+Processes (the console script, Meltano) reach the simulator instead (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -72,9 +76,7 @@ def register(mocker: requests_mock.Mocker) -> None:
         json=fixture("campaigns_page2.json"),
     )
     register_reports(mocker)
-    from tests import mock_streams  # noqa: PLC0415 - it builds on this module
-
-    mock_streams.register(mocker)  # the other streams; same delivery reports as above
+    register_lookups(mocker)
 
 
 def report_rows_for(account: str, start: dt.date) -> dict:
@@ -90,15 +92,95 @@ def report_rows_for(account: str, start: dt.date) -> dict:
     return report
 
 
+LOOKUPS = FIXTURES / "lookups"
+TARGETING_OPTION_TYPES = (
+    "APPTYPE",
+    "GENDER",
+    "LOCALE",
+    "AGE_BUCKET",
+    "LOCATION",
+    "GEO",
+    "INTEREST",
+)
+# Two values of each targeting breakdown; every fixture row is repeated for each.
+TARGETING_VALUES = {
+    "AGE_BUCKET": ("25-34", "35-44"),
+    "GENDER": ("female", "male"),
+    "COUNTRY": ("US", "GB"),
+    "REGION": ("US-CA", "US-NY"),
+    "APPTYPE": ("iphone", "web"),
+    "LOCATION": (500, 501),  # metro codes arrive as JSON numbers
+    "TARGETED_INTEREST": ("Food and Drinks", "Home Decor"),
+    "KEYWORD": ("christmas decor ideas", "linen shirt"),
+    "PLACEMENT": ("SEARCH", "BROWSE"),
+}
+# Hours of each fixture day in an HOUR report, each with the day's metrics.
+HOURS = (0, 13)
+LEVEL_IDS = {
+    "ADVERTISER": (),
+    "CAMPAIGN": ("CAMPAIGN_ID",),
+    "AD_GROUP": ("CAMPAIGN_ID", "AD_GROUP_ID"),
+    "PIN_PROMOTION": ("CAMPAIGN_ID", "AD_GROUP_ID", "PIN_PROMOTION_ID", "PIN_ID"),
+}
+PIN_NOT_FOUND = {"code": 50, "message": "Pin not found."}
+
+
+def lookup(name: str) -> object:
+    return json.loads((LOOKUPS / name).read_text(encoding="utf-8"))
+
+
+def is_delivery(body: dict) -> bool:
+    """The request `pin_promotion_delivery` sends."""
+    plain = (body["level"], body["granularity"], body.get("targeting_types"))
+    return plain == ("PIN_PROMOTION", "DAY", None) and "SPEND_IN_MICRO_DOLLAR" in body["columns"]
+
+
+def report_for(account: str, body: dict) -> dict:
+    """The fixture delivery report reshaped for the request's level, breakdown and hours.
+
+    PIN_PROMOTION by DAY without breakdown answers the fixture exactly, as before. Other
+    requests get the requested columns only, metrics summed per (date, level ids, breakdown).
+    """
+    start = dt.date.fromisoformat(body["start_date"])
+    level, granularity = body["level"], body["granularity"]
+    targeting = body.get("targeting_types") or []
+    if is_delivery(body):
+        return report_rows_for(account, start)
+    ids = LEVEL_IDS[level.removesuffix("_TARGETING")]
+    wanted = set(body["columns"])
+    breakdown = [(t, v) for t in targeting for v in TARGETING_VALUES[t]] or [(None, None)]
+    hours = HOURS if granularity == "HOUR" else (None,)
+    report: dict[str, dict[tuple, dict]] = {}
+    for rows in report_rows_for(account, start).values():
+        for row in rows:
+            entity = str(row[ids[-1]]) if ids else account
+            for kind, value in breakdown:
+                for hour in hours:
+                    date = row["DATE"] if hour is None else f"{row['DATE']} {hour:02d}:00:00"
+                    key = (date, kind, value, *(row.get(c) for c in ids))
+                    out = report.setdefault(entity, {}).setdefault(
+                        key, {"DATE": date, **{c: row[c] for c in ids if c in wanted}}
+                    )
+                    if kind:
+                        out.update(TARGETING_TYPE=kind, TARGETING_VALUE=value)
+                    for column, number in row.items():
+                        if column in wanted and column not in ids and isinstance(number, int):
+                            out[column] = out.get(column, 0) + number
+    return {entity: list(rows.values()) for entity, rows in report.items()}
+
+
 def register_reports(mocker: requests_mock.Mocker) -> None:
-    """Create → FINISHED at the first poll → download of the fixture report."""
-    created: dict[str, tuple[str, dt.date]] = {}
+    """Create → FINISHED at the first poll → a report shaped by the request."""
+    created: dict[str, tuple[str, dict]] = {}
 
     def create(request, context):
         account = re.search(r"/ad_accounts/(\d+)/", request.path).group(1)
         token = f"fake-report-{len(created) + 1}"
-        created[token] = (account, dt.date.fromisoformat(request.json()["start_date"]))
-        return {"token": token, "report_status": "IN_PROGRESS", "message": None}
+        body = created[token] = (account, request.json())
+        # Only the delivery report goes through IN_PROGRESS (and the first poll's 1 s
+        # wait): the other streams would add that second each to every mocked run.
+        status = "IN_PROGRESS" if is_delivery(body[1]) else "FINISHED"
+        return {"token": token, "report_status": status, "message": None}
 
     def status(request, context):
         token = request.qs["token"][0]
@@ -109,10 +191,50 @@ def register_reports(mocker: requests_mock.Mocker) -> None:
         }
 
     def download(request, context):
-        token = request.path.split("/")[-2]
-        return report_rows_for(*created[token])
+        return report_for(*created[request.path.split("/")[-2]])
 
     for account in ACCOUNTS:
         mocker.post(f"{API}/ad_accounts/{account}/reports", json=create)
         mocker.get(f"{API}/ad_accounts/{account}/reports", json=status)
     mocker.get(re.compile(re.escape(DOWNLOAD) + r"/.*"), json=download)
+
+
+def register_lookups(mocker: requests_mock.Mocker) -> None:
+    """Keywords, audiences, customer lists, conversion tags, pins and the resources."""
+    keywords = lookup("keywords.json")
+
+    def keywords_of(request, context):
+        group = request.qs.get("ad_group_id", [None])[0]
+        return {
+            "items": [k for k in keywords["items"] if k["parent_id"] == group],
+            "bookmark": None,
+        }
+
+    def pin(request, context):
+        path = LOOKUPS / f"pin_{request.path.rsplit('/', 1)[-1]}.json"
+        if not path.is_file():
+            context.status_code = 404
+            return PIN_NOT_FOUND
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    for account in ACCOUNTS:
+        base = f"{API}/ad_accounts/{account}"
+        full = account == ACCOUNT_WITH_ENTITIES
+        mocker.get(f"{base}/keywords", json=keywords_of if full else EMPTY_PAGE)
+        mocker.get(f"{base}/audiences", json=lookup("audiences_page1.json") if full else EMPTY_PAGE)
+        mocker.get(
+            f"{base}/customer_lists", json=lookup("customer_lists.json") if full else EMPTY_PAGE
+        )
+        mocker.get(
+            f"{base}/conversion_tags",
+            json=lookup("conversion_tags.json") if full else {"items": []},
+        )
+    page2 = lookup("audiences_page1.json")["bookmark"]  # type: ignore[index]
+    mocker.get(
+        f"{API}/ad_accounts/{ACCOUNT_WITH_ENTITIES}/audiences?bookmark={page2}",
+        json=lookup("audiences_page2.json"),
+    )
+    mocker.get(re.compile(re.escape(f"{API}/pins/") + r"\d+"), json=pin)
+    for kind in TARGETING_OPTION_TYPES:
+        mocker.get(f"{API}/resources/targeting/{kind}", json=lookup(f"targeting_{kind}.json"))
+    mocker.get(f"{API}/resources/delivery_metrics", json=lookup("delivery_metrics.json"))

@@ -1,21 +1,29 @@
-"""Run the tap against the local simulator, in-process or as a subprocess, and read its output.
+"""The one in-process tap runner: `TapPinterestAds(...).sync_all()` in the test process, with the
+Singer messages it wrote, its log records and the exception it raised; and the helpers that read
+Singer output and the simulator's expected data.
 
-Shared by the fault-injection suite (test_reliability.py, test_resume.py, test_secrets.py,
-test_bad_input.py). The simulator always runs in the test process, so its request log, faults
-and dataset can be inspected; a subprocess tap reaches it over HTTP on 127.0.0.1.
+`run` needs no pytest fixture (hypothesis calls it many times in one test): stdout is captured
+with `redirect_stdout`, log records with a handler of its own, and an exception is classified the
+way `tap_pinterest_ads.tap.main` does: a failure it explains in one ERROR line, or a bug that
+would print a traceback. The console script itself (a subprocess, or `main()` in-process) is
+tests/cli_runner.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
-import os
-import subprocess
-import sys
+import logging
+from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from functools import lru_cache
+
+from singer_sdk.exceptions import ConfigValidationError
 
 from pinterest_simulator import Dataset, Simulator
+from tap_pinterest_ads import tap as tap_module
 from tap_pinterest_ads.reports.shapes import DELIVERY as DELIVERY_SHAPE
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
@@ -25,7 +33,6 @@ ENTITY_STREAMS = ("ad_accounts", "campaigns", "ad_groups", "pin_promotions")
 # Stream -> the simulator's entity kind.
 ENTITY_KINDS = {"campaigns": "campaign", "ad_groups": "ad_group", "pin_promotions": "ad"}
 MICRO = Decimal(1_000_000)
-REPO = Path(__file__).resolve().parents[1]
 
 
 def today() -> dt.date:
@@ -47,83 +54,114 @@ def config_for(sim: Simulator, start: dt.date, **extra: object) -> dict:
 # In-process ---------------------------------------------------------------------------
 
 
-def sync(capsys, config: dict, streams: tuple[str, ...], state: dict | None = None) -> list[dict]:
-    """One in-process run; the Singer messages it wrote (numbers as exact Decimals).
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
 
-    If the run raises, the messages written so far stay readable with `written(capsys)`.
-    """
-    catalog = mock_api.catalog_selecting(config, streams)
-    TapPinterestAds(config=config, catalog=catalog, state=state).sync_all()
-    return written(capsys)
-
-
-def written(capsys) -> list[dict]:
-    return parse_messages(capsys.readouterr().out)
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
-# Subprocess ---------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """What one run wrote, logged and raised."""
+
+    messages: list[dict]
+    error: BaseException | None
+    logs: list[logging.LogRecord] = field(default_factory=list)
+
+    @property
+    def explained(self) -> bool:
+        """The run succeeded, or failed with an error main() prints as one ERROR line."""
+        explained = (*tap_module._EXPLAINED, ConfigValidationError)
+        return self.error is None or isinstance(self.error, explained)
+
+    @property
+    def error_line(self) -> str:
+        """The one ERROR line main() would print (a bug fails the calling test)."""
+        assert self.error is not None, "the run succeeded"
+        assert self.explained, f"a traceback: {self.error!r}"
+        if isinstance(self.error, ConfigValidationError):  # the SDK prints each of them
+            return "; ".join(self.error.errors)
+        return str(self.error)
+
+    def raise_error(self) -> None:
+        """Raise what the run raised, if anything."""
+        if self.error is not None:
+            raise self.error
+
+    def records(self, stream: str | None = None) -> list[dict]:
+        """RECORD messages of `stream` (None: of every stream)."""
+        return [
+            m["record"]
+            for m in self.messages
+            if m["type"] == "RECORD" and stream in (None, m["stream"])
+        ]
+
+    def states(self) -> list[dict]:
+        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+
+    def bookmarks(self, stream: str, state: dict | None = None) -> dict[str, object]:
+        """ad account id -> bookmark of one report stream, in the last STATE (or `state`)."""
+        if state is None:
+            states = self.states()
+            state = states[-1] if states else {}
+        partitions = state.get("bookmarks", {}).get(stream, {}).get("partitions", [])
+        return {p["context"]["ad_account_id"]: p.get("replication_key_value") for p in partitions}
+
+    def lines(self, text: str = "", level: int = logging.INFO) -> list[str]:
+        """Logged messages of at least `level` that contain `text`."""
+        return [r.getMessage() for r in self.logs if r.levelno >= level and text in r.getMessage()]
 
 
-def tap_command(
-    tmp_path: Path, config: dict, streams: tuple[str, ...], state: dict | None = None
-) -> list[str]:
-    """`python -m tap_pinterest_ads --config … --catalog … [--state …]`, files in tmp_path."""
-    files = {"config": config, "catalog": mock_api.catalog_selecting(config, streams)}
-    if state is not None:
-        files["state"] = state
-    command = [sys.executable, "-m", "tap_pinterest_ads"]
-    for name, content in files.items():
-        path = tmp_path / f"{name}-{os.urandom(4).hex()}.json"
-        path.write_text(json.dumps(content), encoding="utf-8")
-        command += [f"--{name}", str(path)]
-    return command
+@lru_cache(maxsize=32)
+def _catalog(config_json: str, streams: tuple[str, ...]) -> str:
+    return json.dumps(mock_api.catalog_selecting(json.loads(config_json), streams))
 
 
-def tap_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TAP_PINTEREST_ADS_")}
-    env.pop("LOGLEVEL", None)
-    return {**env, "PYTHONPATH": str(REPO), **extra}
+def catalog_for(config: dict, streams: tuple[str, ...]) -> dict:
+    """The discovered catalog selecting `streams` (discovery depends on report_columns only)."""
+    schema_config = {
+        "access_token": "fake-discovery-token",
+        "report_columns": config.get("report_columns", []),
+    }
+    return json.loads(_catalog(json.dumps(schema_config, sort_keys=True), streams))
 
 
-def run_tap(
-    tmp_path: Path,
-    config: dict,
-    streams: tuple[str, ...],
-    state: dict | None = None,
-    *,
-    env: dict[str, str] | None = None,
-    timeout: float = 60,
-) -> subprocess.CompletedProcess:
-    """Run the tap to its end in a subprocess."""
-    return subprocess.run(
-        tap_command(tmp_path, config, streams, state),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=tmp_path,
-        env=env or tap_env(),
-        check=False,
-    )
+def run(config: dict, streams: tuple[str, ...], state: dict | None = None) -> Outcome:
+    """Sync `streams` in-process; every message, log record and the exception, if any."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    handler = _Records()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    error: BaseException | None = None
+    try:
+        with contextlib.redirect_stdout(out):
+            try:
+                tap = TapPinterestAds(config=config, catalog=catalog_for(config, streams),
+                                      state=state)  # fmt: skip
+                tap.sync_all()
+            except Exception as exc:
+                error = exc
+            out.flush()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    text = out.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    # Singer messages are separated by "\n" only: str.splitlines() would also split a record
+    # at a U+0085 or U+2028 inside a string, which JSON writes unescaped.
+    messages = [json.loads(line, parse_float=Decimal) for line in text.split("\n") if line]
+    return Outcome(messages, error, handler.records)
 
 
-def start_tap(
-    tmp_path: Path,
-    config: dict,
-    streams: tuple[str, ...],
-    state: dict | None = None,
-    *,
-    env: dict[str, str] | None = None,
-) -> subprocess.Popen:
-    """Start the tap; stdout is a pipe read line by line, stderr goes to a file."""
-    stderr = (tmp_path / f"stderr-{os.urandom(4).hex()}.log").open("w")
-    return subprocess.Popen(
-        tap_command(tmp_path, config, streams, state),
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-        cwd=tmp_path,
-        env=env or tap_env(),
-    )
+def sync(config: dict, streams: tuple[str, ...], state: dict | None = None) -> list[dict]:
+    """`run`, for a run that must succeed: its messages, or the exception it raised."""
+    outcome = run(config, streams, state)
+    outcome.raise_error()
+    return outcome.messages
 
 
 # Output -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 from pathlib import Path
 
@@ -114,17 +115,30 @@ def defined_tests() -> dict[str, set[str]]:
     return found
 
 
+def defined_in(defined: dict[str, set[str]], pattern: str) -> set[str]:
+    """The tests of the modules a doc names: `tests/x/test_y.py`, `x/test_y.py` or `test_y.py`
+    (any folder); a glob such as `test_reliability*.py` names each module it matches."""
+    pattern = pattern.removeprefix("tests/")
+    return {
+        name
+        for module, names in defined.items()
+        if fnmatch.fnmatch(module, pattern) or fnmatch.fnmatch(module, f"*/{pattern}")
+        for name in names
+    }
+
+
 def test_every_test_the_reliability_table_names_exists():
-    """A bare name is in the module named before it in the same cell, else test_reliability.py."""
+    """A bare name is in the module named before it in the same cell, else in the fault
+    injection suite (tests/streams/test_reliability*.py)."""
     defined = defined_tests()
     unknown = []
     for line in RELIABILITY_DOC.read_text(encoding="utf-8").splitlines():
         if not line.startswith("| ") or line.startswith("| Fault "):
             continue
-        module = "test_reliability.py"
+        module = "streams/test_reliability*.py"
         for ref in re.findall(r"`([^`]+)`", line.rstrip(" |").rsplit(" | ", 1)[1]):
             module, name = ref.split("::") if "::" in ref else (module, ref)
-            if name not in defined.get(module, set()):
+            if name not in defined_in(defined, module):
                 unknown.append(f"{module}::{name}")
     assert len(re.findall(r"^\| ", RELIABILITY_DOC.read_text(encoding="utf-8"), re.M)) > 40
     assert unknown == []
@@ -136,9 +150,8 @@ def test_every_test_file_and_test_the_docs_name_exists():
     for doc in DOCS:
         text = doc.read_text(encoding="utf-8")
         for ref in re.findall(r"`((?:tests/)?[\w/]*test_\w+\.py)(?:::(test_\w+))?`", text):
-            path, name = ref[0].removeprefix("tests/"), ref[1]
-            modules = [m for m in defined if m == path or m.endswith(f"/{path}")]
-            if not modules or (name and not any(name in defined[m] for m in modules)):
+            path, name = ref[0], ref[1]
+            if not defined_in(defined, path) or (name and name not in defined_in(defined, path)):
                 unknown.append(f"{doc.name}: {'::'.join(filter(None, ref))}")
     assert unknown == []
 

@@ -3,8 +3,9 @@
 Each stream declares, beside its name and path, what differs about its objects:
 
 * ``openapi_component``: the object of the OpenAPI description (v5, ``components.schemas``)
-  its records come from; ``tests/test_entity_schemas.py`` and ``tests/test_lookup_schemas.py``
-  keep ``schemas/<stream>.json`` and the two field lists below in step with it.
+  its records come from; ``tests/streams/test_entity_schemas.py`` and
+  ``tests/streams/test_lookup_schemas.py`` keep ``schemas/<stream>.json`` and the two field
+  lists below in step with it.
 * ``epoch_fields``: top-level integer Unix-second fields, emitted as ISO 8601 UTC date-time
   strings (``2024-01-02T03:04:05+00:00``) under the same name.
 * ``micro_amount_fields``: top-level micro-currency integers. The integer is emitted unchanged

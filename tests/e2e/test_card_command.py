@@ -28,7 +28,7 @@ from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 from tap_pinterest_ads.warehouse_names import RESERVED_NAMES
 from tests.e2e.conftest import DUCKDB_PYTHON, SCHEMA, MeltanoRunner
 from tests.postgres import PostgresServer
-from tests.test_warehouse_names import TARGET_COLUMNS
+from tests.streams.test_warehouse_names import TARGET_COLUMNS
 
 pytestmark = pytest.mark.e2e
 

@@ -16,9 +16,18 @@ import psycopg
 import pytest
 
 from pinterest_simulator import Dataset, Simulator
+from tests.cli_runner import (
+    tap_command,
+    tap_env,
+)
 from tests.e2e.conftest import PLUGINS_DIR
 from tests.postgres import PostgresServer
-from tests.tap_runner import ENTITY_STREAMS, config_for, error_lines, tap_command, tap_env, today
+from tests.tap_runner import (
+    ENTITY_STREAMS,
+    config_for,
+    error_lines,
+    today,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -23,7 +23,10 @@ from hypothesis import strategies as st
 from pinterest_simulator import Dataset, Simulator
 from tests import mock_api
 from tests.cli_runner import Outcome, run_main, write_json
-from tests.tap_runner import today
+from tests.simulator_factory import running_simulator
+from tests.tap_runner import (
+    today,
+)
 
 # capfd and the module's simulator are shared by every example on purpose: each run reads
 # its own output (run_main drains capfd first), and the simulator keeps accepting the first
@@ -106,7 +109,7 @@ VARIED = (
 @pytest.fixture(scope="module")
 def sim() -> t.Iterator[Simulator]:
     dataset = Dataset(accounts=2, campaigns_per_account=1, days=5, seed=97, today=today())
-    with Simulator(dataset=dataset) as simulator:
+    with running_simulator(dataset) as simulator:
         yield simulator
 
 

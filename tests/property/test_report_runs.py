@@ -13,13 +13,18 @@ from functools import partial
 import pytest
 from hypothesis import event, example, given
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
 from tests.property.documents import Document, documents, expected_record, render_csv
 from tests.property.test_report_documents import by_key, projected
-from tests.tap_runner import DELIVERY, config_for, today
+from tests.simulator_factory import running_simulator
+from tests.tap_runner import (
+    DELIVERY,
+    config_for,
+    run,
+    today,
+)
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=5)  # one report window: START..TODAY
@@ -29,7 +34,7 @@ START = TODAY - dt.timedelta(days=5)  # one report window: START..TODAY
 def sim():
     data = Dataset(accounts=1, campaigns_per_account=1, ad_groups_per_campaign=1,
                    ads_per_ad_group=1, days=10, seed=23, today=TODAY)  # fmt: skip
-    with Simulator(dataset=data) as simulator, pytest.MonkeyPatch.context() as patch:
+    with running_simulator(data) as simulator, pytest.MonkeyPatch.context() as patch:
         patch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.01))
         yield simulator
 

@@ -16,11 +16,18 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from pinterest_simulator import Dataset, Simulator
+from pinterest_simulator import Dataset
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.streams import report_base
-from tests.latitude_runner import run
-from tests.tap_runner import DELIVERY, config_for, delivery_facts, expected_delivery, today
+from tests.simulator_factory import running_simulator
+from tests.tap_runner import (
+    DELIVERY,
+    config_for,
+    delivery_facts,
+    expected_delivery,
+    run,
+    today,
+)
 
 TODAY = today()
 START = TODAY - dt.timedelta(days=20)
@@ -37,7 +44,7 @@ _DATE_LIKE = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")
 def sim():
     data = Dataset(accounts=2, campaigns_per_account=1, ad_groups_per_campaign=1,
                    ads_per_ad_group=1, days=30, seed=29, today=TODAY)  # fmt: skip
-    with Simulator(dataset=data) as simulator, pytest.MonkeyPatch.context() as patch:
+    with running_simulator(data) as simulator, pytest.MonkeyPatch.context() as patch:
         patch.setattr(report_base, "ReportJob", partial(ReportJob, poll_initial=0.01))
         yield simulator
 

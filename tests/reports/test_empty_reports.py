@@ -11,7 +11,7 @@ import logging
 import pytest
 
 from tap_pinterest_ads.reports.job import ReportDownloadFailed, ReportFailed
-from tests.reports.test_job import (
+from tests.reports.fakes import (
     BODY,
     ROWS,
     URL,

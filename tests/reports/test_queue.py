@@ -11,7 +11,7 @@ import pytest
 from tap_pinterest_ads.errors import AccountAccessError
 from tap_pinterest_ads.reports.queue import ReportFailure, ReportQueue
 from tap_pinterest_ads.reports.request import ReportRequest
-from tests.reports.test_job import ACCOUNT, FakeApi, FakeClock, finished, make_job, make_request
+from tests.reports.fakes import ACCOUNT, FakeApi, FakeClock, finished, make_job, make_request
 
 
 def queue_requests(count: int) -> list[ReportRequest]:

@@ -17,7 +17,7 @@ from tap_pinterest_ads.reports.row_dates import (
     window_records,
 )
 from tap_pinterest_ads.reports.windows import Window
-from tests.reports.test_job import URL, FakeApi, FakeClock, finished, make_job, make_request
+from tests.reports.fakes import URL, FakeApi, FakeClock, finished, make_job, make_request
 
 WINDOW = Window(date(2026, 11, 1), date(2026, 11, 26))
 

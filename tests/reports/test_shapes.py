@@ -27,6 +27,7 @@ from tap_pinterest_ads.reports.shapes import (
 )
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tests.openapi_contract import component
+from tests.reports.fakes import FakeApi, FakeClock, finished
 
 SHAPES = [s.shape for s in REPORT_STREAMS]
 ATTRIBUTION_FIELDS = {
@@ -199,30 +200,6 @@ def test_an_hourly_row_becomes_a_record_keyed_by_its_hour() -> None:
     assert not ATTRIBUTION_FIELDS - set(record)
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-class _Api:
-    def __init__(self, created_status: str) -> None:
-        self.created_status = created_status
-
-    def create_report(self, ad_account_id: str, body: dict) -> dict:
-        return {"token": "t", "report_status": self.created_status, "message": None}
-
-    def get_report(self, ad_account_id: str, token: str) -> dict:
-        return {"report_status": "FINISHED", "url": "https://storage.example/r", "size": None}
-
-
 @pytest.mark.parametrize(("created", "slept"), [("FINISHED", []), ("IN_PROGRESS", [1.0])])
 def test_a_report_finished_at_creation_is_polled_at_once(created: str, slept: list) -> None:
     import datetime as dt  # noqa: PLC0415
@@ -231,8 +208,9 @@ def test_a_report_finished_at_creation_is_polled_at_once(created: str, slept: li
         ad_account_id="1", start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 1, 1),
         columns=("IMPRESSION_1",),
     )  # fmt: skip
-    clock = _Clock()
-    job = ReportJob(request, _Api(created), None, clock)  # type: ignore[arg-type]
+    clock = FakeClock()
+    api = FakeApi(finished("https://storage.example/r", None), created_status=created)
+    job = ReportJob(request, api, None, clock)  # type: ignore[arg-type]
     job.submit()
     assert job.wait_for_url() == ("https://storage.example/r", None)
-    assert clock.slept == slept
+    assert clock.sleeps == slept
