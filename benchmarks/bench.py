@@ -26,6 +26,7 @@ from benchmarks.economy import economy
 from benchmarks.harness import REPO, log, timed, write_json
 from benchmarks.many_accounts import many_accounts
 from benchmarks.results_markdown import markdown
+from benchmarks.summary import summary_table
 from benchmarks.throughput import SIZES, throughput
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -38,6 +39,9 @@ def main() -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="150k rows only (no 1.5M run)")
+    parser.add_argument(
+        "--sizes", nargs="+", choices=tuple(SIZES), help="throughput sizes (default: all)"
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--peer-runs", type=int, default=1, help="peer runs (~4 min each)")
     parser.add_argument(
@@ -89,7 +93,7 @@ def main() -> int:
     try:
         if "throughput" in sections:
             for name, spec in SIZES.items():
-                if args.quick and name != "150k":
+                if (args.quick and name != "150k") or (args.sizes and name not in args.sizes):
                     continue
                 throughput(name, spec, args, workdir, results)
                 write_json(out_dir / "results.json", results)
@@ -105,7 +109,7 @@ def main() -> int:
                 write_json(out_dir / "results.json", results)
     finally:
         write_json(out_dir / "results.json", results)
-        table = markdown(results)
+        table = summary_table(results) + "\n" + markdown(results)
         (out_dir / "results.md").write_text(table, encoding="utf-8")
         for path in workdir.glob("*/reports"):
             shutil.rmtree(path, ignore_errors=True)

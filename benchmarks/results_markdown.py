@@ -21,6 +21,10 @@ def markdown(results: dict) -> str:  # noqa: PLR0912
             ("tap, JSON", section.get("tap_json")),
             ("tap, CSV", section.get("tap_csv")),
             ("tap, BATCH files (jsonl.gz, batch_config)", section.get("tap_batch")),
+            (
+                "before: singer-sdk's record path (P1, P2 undone), JSON",
+                section.get("sdk_record_path"),
+            ),
             *(
                 (f"before: parse.py as of {section['parse_before']['revision']}, {fmt}", data)
                 for fmt, data in section.get("parse_before", {}).items()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -173,6 +174,24 @@ def repeat(label: str, runs: int, action) -> dict[str, Any]:
             f"{results[-1].get('emit_rate', 0):,.0f} rec/s"
         )
     return summarise(results)
+
+
+def interleaved(actions: dict[str, Any], runs: int) -> dict[str, dict[str, Any]]:
+    """Each action once per round, `runs` rounds: the machine's load moves every scenario
+    alike, so their ratios hold better than with back-to-back repeats. Medians per action,
+    with the 1-minute load average before each run (`loadavg`)."""
+    found: dict[str, list[dict[str, Any]]] = {label: [] for label in actions}
+    for index in range(runs):
+        for label, action in actions.items():
+            load = os.getloadavg()[0]
+            started = time.monotonic()
+            found[label].append({**action(), "loadavg": load})
+            log(
+                f"{label} run {index + 1}/{runs} (load {load:.2f}): "
+                f"{time.monotonic() - started:.1f} s, "
+                f"{found[label][-1].get('emit_rate', 0):,.0f} rec/s"
+            )
+    return {label: summarise(results) for label, results in found.items()}
 
 
 def report_body(sim: SimulatorProcess) -> tuple[str, dict]:

@@ -1,17 +1,14 @@
 """Run the tap with what-if patches, to size changes proposed for files outside benchmarks/.
 
-    python -m benchmarks.tap_variant [--skip-deselect] [--skip-increment-state]
-        [--buffered-writer] -- --config CONFIG --catalog CATALOG
+    python -m benchmarks.tap_variant [--sdk-record-path] [--buffered-writer]
+        -- --config CONFIG --catalog CATALOG
 
 The patches are applied in this process only; nothing in tap_pinterest_ads/ is changed.
 
---skip-deselect         singer-sdk walks every record to pop deselected properties
-                        (`pop_deselected_record_properties`, ~51 dict lookups per record) even
-                        when every property is selected. Skip the walk when the selection mask
-                        selects everything (the report stream builds exactly its schema's fields).
---skip-increment-state  The SDK updates the partition's progress markers for every record;
-                        ReportStream already moves its bookmark per finished report window
-                        (`_mark_covered`), so report streams can skip the per-record update.
+--sdk-record-path       singer-sdk's own record path, as before P1 and P2 were made in
+                        sdk_compat.py: the deselection walk on every record
+                        (`pop_deselected_record_properties`) and the per-record state
+                        increment on report streams. The "before" of a before/after.
 --buffered-writer       MsgSpecWriter flushes stdout after every message; flush only after
                         non-RECORD messages (STATE etc.) and at exit.
 --parse-from FILE       Use the report parsers of FILE (e.g. an older reports/parse.py taken
@@ -27,31 +24,14 @@ import argparse
 import sys
 
 
-def _skip_deselect() -> None:
-    from singer_sdk.streams import core  # noqa: PLC0415
+def _sdk_record_path() -> None:
+    from singer_sdk.streams import RESTStream  # noqa: PLC0415
 
-    original = core.pop_deselected_record_properties
-    everything: dict[int, bool] = {}
-
-    def pop_deselected(record, schema, mask, breadcrumb=()):
-        key = id(mask)
-        selected_all = everything.get(key)
-        if selected_all is None:
-            # Missing breadcrumbs inherit their parent's value: all explicit True = all selected.
-            selected_all = everything[key] = all(mask.values())
-        if not selected_all:
-            original(record, schema, mask, breadcrumb)
-
-    core.pop_deselected_record_properties = pop_deselected
-
-
-def _skip_increment_state() -> None:
+    from tap_pinterest_ads.sdk_compat import SdkStream  # noqa: PLC0415
     from tap_pinterest_ads.streams.report_base import ReportStream  # noqa: PLC0415
 
-    def no_per_record_state(self, latest_record, *, context=None):
-        return None
-
-    ReportStream._increment_stream_state = no_per_record_state
+    SdkStream._generate_record_messages = RESTStream._generate_record_messages  # type: ignore[method-assign]
+    ReportStream.bookmark_per_record = True
 
 
 def _buffered_writer() -> None:
@@ -95,16 +75,13 @@ def main() -> None:
     argv = sys.argv[1:]
     split = argv.index("--") if "--" in argv else len(argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tap_variant")
-    parser.add_argument("--skip-deselect", action="store_true")
-    parser.add_argument("--skip-increment-state", action="store_true")
+    parser.add_argument("--sdk-record-path", action="store_true")
     parser.add_argument("--buffered-writer", action="store_true")
     parser.add_argument("--poll-factor", type=float)
     parser.add_argument("--parse-from")
     options = parser.parse_args(argv[:split])
-    if options.skip_deselect:
-        _skip_deselect()
-    if options.skip_increment_state:
-        _skip_increment_state()
+    if options.sdk_record_path:
+        _sdk_record_path()
     if options.buffered_writer:
         _buffered_writer()
     if options.poll_factor:

@@ -58,6 +58,8 @@ class ReportStream(PinterestStream):
     state_partitioning_keys: t.ClassVar[list[str]] = ["ad_account_id"]
     # Records are built from the column registry with their final types already.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
+    # The bookmark moves per finished window (_mark_covered), never per record.
+    bookmark_per_record = False
     path = "/ad_accounts/{ad_account_id}/reports"
 
     # Hourly reports read their DATE differently.
@@ -270,8 +272,9 @@ class ReportStream(PinterestStream):
     def _keep_bookmark(self, context: Context) -> None:
         """After a skipped failure: the bookmark stays at the last window fully read.
 
-        Rows of the failed window move the progress marker, which the SDK would promote to
-        the bookmark when the partition ends; only `_mark_covered` may move it.
+        The SDK promotes the progress marker to the bookmark when the partition ends; only
+        `_mark_covered` may move it (rows do not: `bookmark_per_record` is False), and a
+        failed window must not leave it anywhere the state's bookmark is not.
         """
         markers = self.get_context_state(context).get(PROGRESS_MARKERS, {})
         markers.pop("replication_key", None)

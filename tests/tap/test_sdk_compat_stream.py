@@ -20,6 +20,7 @@ from tap_pinterest_ads.sdk_compat import (
     BatchConfig,
 )
 from tests.tap.sdk_fakes import (
+    DAYS,
     URL_BASE,
     CompatTap,
     DatedThings,
@@ -123,3 +124,39 @@ def test_a_batch_config_makes_the_sdk_sync_through_get_batches(tmp_path, capsys)
     BatchedTap(config={"batch_config": batch_config}).sync_all()
     batches = [m for m in messages(capsys.readouterr().out) if m["type"] == "BATCH"]
     assert [b["manifest"] for b in batches] == [["file:///made-by-the-stream.json"]]
+
+
+def test_records_skip_the_deselection_walk_only_when_every_property_is_selected(capsys) -> None:
+    tap = CompatTap(config={})
+    assert tap.stream.selects_every_property
+    tap.sync_all()
+    assert [m["record"] for m in messages(capsys.readouterr().out) if m["type"] == "RECORD"] == [
+        {"id": 1, "date": DAYS[0]},
+        {"id": 2, "date": DAYS[1]},
+    ]
+    tap = CompatTap(config={})
+    tap.stream.mask[("properties", "date")] = False
+    assert not tap.stream.selects_every_property
+    tap.sync_all()
+    records = [m["record"] for m in messages(capsys.readouterr().out) if m["type"] == "RECORD"]
+    assert records == [{"id": 1}, {"id": 2}]
+
+
+@pytest.mark.parametrize("per_record", [True, False])
+def test_bookmark_per_record_decides_whether_records_move_the_progress_marker(
+    capsys, per_record
+) -> None:
+    class DatedTap(CompatTap):
+        stream_class = type("Dated", (DatedThings,), {"bookmark_per_record": per_record})
+
+    tap = DatedTap(config={})
+    tap.sync_all()
+    states = [m["value"] for m in messages(capsys.readouterr().out) if m["type"] == "STATE"]
+    during = [s["bookmarks"]["dated_things"]["partitions"][0] for s in states]
+    markers = [p[PROGRESS_MARKERS] for p in during if PROGRESS_MARKERS in p]
+    seen = [m.get("replication_key_value") for m in markers]
+    if per_record:
+        assert seen == list(DAYS)
+    else:  # the stream's own marker only (set after its last record)
+        assert seen
+        assert set(seen) == {None}
