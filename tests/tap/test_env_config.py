@@ -58,6 +58,7 @@ ENV_CASES: dict[str, tuple[str, object]] = {
     "request_timeout_seconds": ("30", 30),
     "max_retries": ("2", 2),
     "max_rate_limit_wait_seconds": ("60", 60),
+    "analytics_requests_per_minute": ("150", 150),
     "on_account_error": ("skip", "skip"),
     "stream_maps": ('{"campaigns": {"__alias__": "c"}}', {"campaigns": {"__alias__": "c"}}),
     "stream_map_config": ('{"salt": "x"}', {"salt": "x"}),
