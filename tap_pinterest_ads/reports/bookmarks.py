@@ -73,3 +73,21 @@ def read_bookmark(value: Any, today: dt.date, *, where: str, name: str = "bookma
         )
         day = today
     return Bookmark(day, warning)
+
+
+def check_partitions(stream: str, partitions: object, *, contexts_required: bool) -> None:
+    """Stop on a state's partitions singer-sdk would fail on with a traceback.
+
+    singer-sdk resets every partition of every stream (a list of objects); it looks up the
+    selected streams' partitions by their context.
+    """
+    if partitions is None or (
+        isinstance(partitions, list)
+        and all(isinstance(p, dict) for p in partitions)
+        and (not contexts_required or all(isinstance(p.get("context"), dict) for p in partitions))
+    ):
+        return
+    raise StateBookmarkError(
+        f"Stream '{stream}': the state's partitions {partitions!r:.60} are not a list "
+        "of objects with a context: correct them, or clear this stream's state"
+    )

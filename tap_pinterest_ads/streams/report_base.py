@@ -16,7 +16,7 @@ from singer_sdk.helpers.conform import TypeConformanceLevel
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.isolation import named
 from tap_pinterest_ads.reports.batch_files import BatchFileWriter
-from tap_pinterest_ads.reports.bookmarks import StateBookmarkError, read_bookmark
+from tap_pinterest_ads.reports.bookmarks import check_partitions, read_bookmark
 from tap_pinterest_ads.reports.job import ReportJob
 from tap_pinterest_ads.reports.queue import ReportFailure, ReportQueue
 from tap_pinterest_ads.reports.records import RecordBuilder
@@ -193,17 +193,7 @@ class ReportStream(PinterestStream):
         """
         stream_state = self.tap.state.get("bookmarks", {}).get(self.name)
         partitions = stream_state.get("partitions") if isinstance(stream_state, dict) else None
-        # singer-sdk resets every partition of every stream (a list of objects); it looks up
-        # the selected ones by their context.
-        if partitions is not None and not (
-            isinstance(partitions, list)
-            and all(isinstance(p, dict) for p in partitions)
-            and (not self.selected or all(isinstance(p.get("context"), dict) for p in partitions))
-        ):
-            raise StateBookmarkError(
-                f"Stream '{self.name}': the state's partitions {partitions!r:.60} are not a list "
-                "of objects with a context: correct them, or clear this stream's state"
-            )
+        check_partitions(self.name, partitions, contexts_required=self.selected)
         if not self.selected:
             return
         today = dt.datetime.now(dt.timezone.utc).date()
