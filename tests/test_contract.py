@@ -12,6 +12,14 @@ import pytest
 import requests
 
 from tests.openapi_contract import (
+    openapi,
+    validate_exchange,
+    validate_history,
+    validate_request,
+    validate_response,
+)
+from tests.openapi_schemas import validate_component
+from tests.openapi_spec import (
     LOAD_TIMINGS,
     SPEC_PATH,
     ContractError,
@@ -19,13 +27,7 @@ from tests.openapi_contract import (
     api_path,
     find_operation,
     load_spec,
-    openapi,
     resolved_component,
-    validate_component,
-    validate_exchange,
-    validate_history,
-    validate_request,
-    validate_response,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
