@@ -8,14 +8,10 @@ response bodies. On top of that it checks what ``openapi-core`` leaves out:
 
 * ``oauth2`` security (``Authorization: Bearer …``), which openapi-core does not
   implement (it only warns);
-* ``discriminator`` mappings without ``oneOf`` (``OauthAccessTokenRequest``,
-  ``OauthAccessTokenResponse``): the body is also validated against the mapped
-  component, e.g. ``OauthAccessTokenResponseRefresh`` for
-  ``response_type=refresh_token``.
+* ``discriminator`` mappings without ``oneOf`` (tests/openapi_schemas.py).
 
-The spec is parsed once per process (module-level ``lru_cache``). It is part of
-the repository; a missing or broken copy raises :class:`SpecNotFoundError` (an
-``AssertionError``) so that tests fail loudly instead of skipping.
+The spec is loaded and read by tests/openapi_spec.py; the components alone are validated by
+tests/openapi_schemas.py (``validate_component``).
 
 Typical use with ``requests_mock``::
 
@@ -29,72 +25,31 @@ Typical use with ``requests_mock``::
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import yaml
-from jsonschema.exceptions import best_match
 from openapi_core import OpenAPI
 from openapi_core.configurations import Config
 from openapi_core.datatypes import RequestParameters
 from openapi_core.security.exceptions import SecurityProviderError
 from openapi_core.security.factories import SecurityProviderFactory
 from openapi_core.security.providers import BaseProvider
-from openapi_schema_validator import OAS30Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "vendor" / "pinterest-api-v5" / "openapi.yaml"
-SERVER_HOST = "https://api.pinterest.com"
-SERVER_PREFIX = "/v5"
-_SPEC_URI = "urn:pinterest-openapi-v5"
-
-#: Seconds spent on the (single) spec load, filled on first use: ``yaml`` (parse the
-#: 1.6 MB file, ~0.6-0.8 s with CSafeLoader) and ``openapi`` (build the openapi-core
-#: object with spec validation off, ~0.2 ms). Importing openapi-core itself costs ~1.2 s.
-LOAD_TIMINGS: dict[str, float] = {}
-
-
-class ContractError(AssertionError):
-    """A request or response does not match the OpenAPI description."""
-
-
-class SpecNotFoundError(AssertionError):
-    """The OpenAPI spec file is missing: contract tests must fail, not skip."""
-
-
-# --------------------------------------------------------------------------------------
-# Loading
-# --------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
-    """Parse openapi.yaml once (CSafeLoader when libyaml is available).
-
-    Treat the result as read-only: it is shared by every caller.
-    """
-    if not path.is_file():
-        msg = (
-            f"Pinterest OpenAPI spec not found at {path}. It is part of the repository "
-            f"(vendor/pinterest-api-v5/, see SOURCE.md there): restore it with git."
-        )
-        raise SpecNotFoundError(msg)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    started = time.perf_counter()
-    with path.open("rb") as handle:
-        spec = yaml.load(handle, Loader=loader)  # noqa: S506 - a SafeLoader variant
-    LOAD_TIMINGS["yaml"] = time.perf_counter() - started
-    if not isinstance(spec, dict) or "paths" not in spec:
-        msg = f"{path} does not look like an OpenAPI description (no 'paths')."
-        raise SpecNotFoundError(msg)
-    return spec
+from tests.openapi_schemas import check_discriminators, validation_spec
+from tests.openapi_spec import (
+    LOAD_TIMINGS,
+    SERVER_HOST,
+    SERVER_PREFIX,
+    ContractError,
+    api_path,
+    deref,
+    find_operation,
+    load_spec,
+)
 
 
 class _BearerProvider(BaseProvider):
@@ -113,32 +68,6 @@ class _SecurityProviderFactory(SecurityProviderFactory):
     PROVIDERS = {**SecurityProviderFactory.PROVIDERS, "oauth2": _BearerProvider}
 
 
-def _nullable_all_of(node: Any) -> Any:
-    """Copy of the spec in which ``nullable: true`` also lets ``null`` through ``allOf``.
-
-    OpenAPI 3.0 validators apply ``nullable`` only to the schema's own ``type``, so
-    ``{type: object, nullable: true, allOf: [$ref: X]}`` still rejects ``null`` because
-    ``X`` is not nullable. The spec authors clearly mean "may be null" (19 such schemas,
-    e.g. ``AdGroupResponse.optimization_goal_metadata``; ``tracking_urls`` and
-    ``quiz_pin_data`` are written the same way but their targets happen to be nullable),
-    and the API returns ``null`` there, so each ``allOf`` part becomes
-    ``anyOf: [part, {enum: [null]}]``. Nothing else is relaxed.
-    """
-    if isinstance(node, list):
-        return [_nullable_all_of(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _nullable_all_of(value) for key, value in node.items()}
-    if out.get("nullable") is True and isinstance(out.get("allOf"), list):
-        out["allOf"] = [{"anyOf": [part, {"enum": [None]}]} for part in out["allOf"]]
-    return out
-
-
-@lru_cache(maxsize=1)
-def _validation_spec() -> dict[str, Any]:
-    return _nullable_all_of(load_spec())
-
-
 @lru_cache(maxsize=1)
 def openapi() -> OpenAPI:
     """The openapi-core object for the spec, built once.
@@ -152,189 +81,9 @@ def openapi() -> OpenAPI:
         spec_validator_cls=None,
         security_provider_factory=_SecurityProviderFactory(),
     )
-    api = OpenAPI.from_dict(_validation_spec(), config=config)
+    api = OpenAPI.from_dict(validation_spec(), config=config)
     LOAD_TIMINGS["openapi"] = time.perf_counter() - started
     return api
-
-
-@lru_cache(maxsize=1)
-def _registry() -> Registry:
-    return Registry().with_resource(
-        _SPEC_URI, Resource(contents=_validation_spec(), specification=DRAFT4)
-    )
-
-
-def _validator(schema: Mapping[str, Any]) -> OAS30Validator:
-    return OAS30Validator(dict(schema), registry=_registry())
-
-
-# --------------------------------------------------------------------------------------
-# Paths
-# --------------------------------------------------------------------------------------
-
-
-def api_path(path_or_url: str) -> str:
-    """``http://127.0.0.1:8080/v5/ad_accounts?x=1`` -> ``/ad_accounts`` (query dropped).
-
-    Everything up to and including the first ``/v5`` is the base URL and is stripped; a
-    bare path (``/ad_accounts/{ad_account_id}``) is returned unchanged.
-    """
-    parts = urlsplit(path_or_url)
-    path = parts.path or "/"
-    marker = path.find(SERVER_PREFIX + "/")
-    if marker >= 0:
-        path = path[marker + len(SERVER_PREFIX) :]
-    elif path.endswith(SERVER_PREFIX):
-        path = "/"
-    if not path.startswith("/"):
-        path = "/" + path
-    return path.rstrip("/") or "/"
-
-
-@lru_cache(maxsize=1)
-def _path_matchers() -> list[tuple[int, re.Pattern[str], str]]:
-    matchers = []
-    for template in load_spec()["paths"]:
-        pattern = "".join(
-            "[^/]+" if piece.startswith("{") else re.escape(piece)
-            for piece in re.split(r"(\{[^}/]+\})", template)
-        )
-        # Literal templates first, then the ones with fewer parameters.
-        matchers.append((template.count("{"), re.compile(f"^{pattern}$"), template))
-    return sorted(matchers, key=lambda item: (item[0], item[2]))
-
-
-def find_operation(method: str, path_or_url: str) -> tuple[str, dict[str, Any]]:
-    """Return ``(path_template, operation_dict)`` for a method and a URL, path or template."""
-    path = api_path(path_or_url)
-    paths = load_spec()["paths"]
-    candidates = [path] if path in paths else []
-    candidates += [tpl for _, regex, tpl in _path_matchers() if regex.match(path)]
-    for template in candidates:
-        operation = paths[template].get(method.lower())
-        if operation is not None:
-            return template, operation
-    if candidates:
-        msg = f"{method.upper()} is not an operation of {candidates[0]} (from {path_or_url!r})"
-    else:
-        msg = f"No path in the spec matches {path_or_url!r} (normalised to {path!r})"
-    raise ContractError(msg)
-
-
-# --------------------------------------------------------------------------------------
-# Schemas
-# --------------------------------------------------------------------------------------
-
-
-def _ref_target(ref: str) -> Any:
-    if not ref.startswith("#/"):
-        msg = f"Only local $refs are supported, got {ref!r}"
-        raise ContractError(msg)
-    node: Any = load_spec()
-    for part in ref[2:].split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
-
-
-def _deref(node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        node = _ref_target(node["$ref"])
-    return node
-
-
-def component(name: str) -> dict[str, Any]:
-    """The raw ``components.schemas.<name>`` (unresolved; do not mutate)."""
-    schemas = load_spec()["components"]["schemas"]
-    if name not in schemas:
-        msg = f"No schema {name!r} in components.schemas"
-        raise ContractError(msg)
-    return schemas[name]
-
-
-def resolve(node: Any, _seen: tuple[str, ...] = ()) -> Any:
-    """Deep copy of a schema with every ``$ref`` inlined and ``allOf`` merged.
-
-    ``allOf`` parts are merged into one object schema (properties and ``required``
-    united, later parts win on conflicting keywords, the outer schema wins over parts).
-    Recursive references are left as ``{"$ref": ...}``. Meant for *reading* the
-    structure (which properties exist, which are nullable), not for validation.
-    """
-    if isinstance(node, list):
-        return [resolve(item, _seen) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if "$ref" in node:
-        ref = node["$ref"]
-        if ref in _seen:
-            return dict(node)
-        target = resolve(_ref_target(ref), (*_seen, ref))
-        siblings = {k: v for k, v in node.items() if k != "$ref"}
-        return {**target, **resolve(siblings, _seen)} if siblings else target
-    out = {key: resolve(value, _seen) for key, value in node.items()}
-    parts = out.pop("allOf", None)
-    if parts is None:
-        return out
-    merged: dict[str, Any] = {}
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    for part in [*parts, out]:
-        for key, value in part.items():
-            if key == "properties":
-                properties.update(value)
-            elif key == "required":
-                required += [r for r in value if r not in required]
-            else:
-                merged[key] = value
-    if properties:
-        merged["properties"] = properties
-    if required:
-        merged["required"] = required
-    return merged
-
-
-def resolved_component(name: str) -> dict[str, Any]:
-    """``resolve(component(name))``: e.g. all properties of ``CampaignResponse``."""
-    return resolve(component(name))
-
-
-def validate_component(name: str, instance: Any) -> None:
-    """Validate ``instance`` against ``components.schemas.<name>`` (OpenAPI 3.0 rules)."""
-    component(name)  # clear error for unknown names
-    _raise_schema_errors(
-        {"$ref": f"{_SPEC_URI}#/components/schemas/{name}"}, instance, f"schema {name}"
-    )
-
-
-def _raise_schema_errors(schema: Mapping[str, Any], instance: Any, what: str) -> None:
-    error = best_match(_validator(schema).iter_errors(instance))
-    if error is not None:
-        location = "/".join(str(p) for p in error.absolute_path) or "<root>"
-        msg = f"{what}: {error.message} (at {location})"
-        raise ContractError(msg)
-
-
-def _check_discriminators(schema: Any, instance: Any, what: str) -> None:
-    """Validate against the component a bare ``discriminator`` maps to (no oneOf)."""
-    schema = _deref(schema)
-    if not isinstance(schema, dict) or not isinstance(instance, dict):
-        return
-    discriminator = schema.get("discriminator")
-    if discriminator and "oneOf" not in schema and "anyOf" not in schema:
-        value = instance.get(discriminator["propertyName"])
-        target = discriminator.get("mapping", {}).get(value)
-        if target is None and value is not None:
-            target = f"#/components/schemas/{value}"
-            if value not in load_spec()["components"]["schemas"]:
-                target = None
-        if target is not None:
-            name = target.rsplit("/", 1)[-1]
-            try:
-                validate_component(name, instance)
-            except ContractError as exc:
-                msg = f"{what} (discriminator {discriminator['propertyName']}={value!r}): {exc}"
-                raise ContractError(msg) from None
-    for part in schema.get("allOf", []):
-        _check_discriminators(part, instance, what)
 
 
 # --------------------------------------------------------------------------------------
@@ -446,9 +195,9 @@ def validate_response(
         msg = f"{method.upper()} {template} -> {status}: response does not match the spec\n{detail}"
         raise ContractError(msg)
 
-    media = _deref(responses[key]).get("content", {}).get("application/json")
+    media = deref(responses[key]).get("content", {}).get("application/json")
     if media and "schema" in media:
-        _check_discriminators(media["schema"], json_body, f"{method.upper()} {template}")
+        check_discriminators(media["schema"], json_body, f"{method.upper()} {template}")
     return template
 
 
@@ -490,7 +239,7 @@ def validate_request(
         msg = f"{method.upper()} {template}: request does not match the spec ({url})\n{detail}"
         raise ContractError(msg)
 
-    request_body = _deref(operation.get("requestBody") or {})
+    request_body = deref(operation.get("requestBody") or {})
     content_type = request.content_type.split(";")[0].strip()
     media = request_body.get("content", {}).get(content_type)
     if media and "schema" in media and raw_body is not None:
@@ -499,7 +248,7 @@ def validate_request(
             instance: Any = {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
         else:
             instance = json.loads(raw_body)
-        _check_discriminators(media["schema"], instance, f"{method.upper()} {template} body")
+        check_discriminators(media["schema"], instance, f"{method.upper()} {template} body")
     return template
 
 

@@ -18,6 +18,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
+
 
 class PostgresUnavailableErrorError(RuntimeError):
     """No PostgreSQL server binaries: `.ci/run` installs them (apt-get install postgresql)."""
@@ -113,3 +115,11 @@ def running_postgres(database: str = "warehouse") -> Iterator[PostgresServer]:
     finally:
         run(_as_server_user([*pg_ctl, "-m", "immediate", "stop"]), check=False, capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def query(server: PostgresServer, sql: str, *params: object) -> list[dict]:
+    """The rows of `sql` on `server`, each as a dict by column name."""
+    with psycopg.connect(server.url, autocommit=True) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        names = [column.name for column in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +21,11 @@ AD_REPORTING_COLUMNS = [
     ("currency", "text"), ("spend", "numeric"), ("impressions", "bigint"), ("clicks", "bigint"),
     ("conversions", "bigint"), ("conversion_value", "numeric"), ("is_final", "boolean"),
 ]  # fmt: skip
+
+
+def delivery_key(row: dict) -> tuple[str, str, str]:
+    """A delivery report row's key in `expected_delivery`: (day, account, ad)."""
+    return (row["date_day"].isoformat(), row["ad_account_id"], row["pin_promotion_id"])
 
 
 def name_of(ds: Dataset, kind: str, entity_id: str) -> str:
@@ -96,3 +102,31 @@ def requested_rows(
         )  # fmt: skip
     assert rows, f"no {level}/{granularity} report was requested"
     return rows
+
+
+def targeting_spend(raw: list[dict]) -> dict[tuple[str, str], Decimal]:
+    """Spend per (targeting type, targeting value) of raw targeting breakdown rows."""
+    spend: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for row in raw:
+        value = (row["TARGETING_TYPE"], str(row["TARGETING_VALUE"]))
+        spend[value] += micro(row.get("SPEND_IN_MICRO_DOLLAR"))
+    return dict(spend)
+
+
+def hourly_totals(ds: Dataset, hourly: list[dict]) -> dict:
+    """pinterest__hourly_report's row count, named rows and spend for these raw HOUR rows."""
+    return {
+        "n": len(hourly),
+        # Ad names are optional: some of the simulator's ads have none.
+        "named": sum(name_of(ds, "ad", str(r["PIN_PROMOTION_ID"])) is not None for r in hourly),
+        "spend": sum(micro(r.get("SPEND_IN_MICRO_DOLLAR")) for r in hourly),
+    }
+
+
+def conversion_totals(conversions: list[dict]) -> dict:
+    """pinterest__conversions_report's row count, conversions and checkout value."""
+    return {
+        "n": len(conversions),
+        "conversions": sum(int(r.get("TOTAL_CONVERSIONS") or 0) for r in conversions),
+        "checkout": sum(micro(r.get("TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR")) for r in conversions),
+    }

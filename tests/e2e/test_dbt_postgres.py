@@ -28,13 +28,17 @@ from tests.e2e.conftest import FAKE_CREDENTIALS, HISTORY_DAYS, MeltanoRunner, ba
 from tests.e2e.dbt_expectations import (
     AD_REPORTING_COLUMNS,
     check_composites,
+    conversion_totals,
+    delivery_key,
+    hourly_totals,
     name_of,
     requested_rows,
+    targeting_spend,
     totals,
 )
 from tests.e2e.dbt_finality import check_day_finality, check_value_names, is_final
 from tests.e2e.expectations import dbt_results, expected_delivery, micro
-from tests.postgres import PostgresServer
+from tests.postgres import PostgresServer, query
 
 pytestmark = pytest.mark.e2e
 
@@ -97,17 +101,6 @@ def runner(
         **dbt_paths(home), **FAKE_CREDENTIALS,
     )  # fmt: skip
     return MeltanoRunner(env=env, home=home)
-
-
-def delivery_key(row: dict) -> tuple[str, str, str]:
-    return (row["date_day"].isoformat(), row["ad_account_id"], row["pin_promotion_id"])
-
-
-def query(server: PostgresServer, sql: str, *params: object) -> list[dict]:
-    with psycopg.connect(server.url, autocommit=True) as conn, conn.cursor() as cur:
-        cur.execute(sql, params)
-        names = [column.name for column in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 @pytest.fixture(scope="module")
@@ -246,17 +239,14 @@ def test_breakdown_hourly_and_conversion_models(
 ) -> None:
     mark = opt_in_run["mark"]
     raw = requested_rows(sim, mark, "PIN_PROMOTION_TARGETING")
-    spend = defaultdict(Decimal)
-    for row in raw:
-        value = (row["TARGETING_TYPE"], str(row["TARGETING_VALUE"]))
-        spend[value] += micro(row.get("SPEND_IN_MICRO_DOLLAR"))
+    spend = targeting_spend(raw)
     rows = query(
         warehouse,
         "SELECT targeting_type, targeting_value, min(targeting_value_name) AS value_name, "
         "sum(spend) AS spend, count(*) AS n "
         f"FROM {REPORTING}.pinterest__pin_promotion_targeting_report GROUP BY 1, 2",
     )
-    assert {(r["targeting_type"], r["targeting_value"]): r["spend"] for r in rows} == dict(spend)
+    assert {(r["targeting_type"], r["targeting_value"]): r["spend"] for r in rows} == spend
     assert sum(r["n"] for r in rows) == len(raw)
     names = {(r["targeting_type"], r["targeting_value"]): r["value_name"] for r in rows}
     assert names[("LOCATION", "500")] == "Portland-Auburn, ME"  # targeting_options LOCATION
@@ -271,16 +261,7 @@ def test_breakdown_hourly_and_conversion_models(
         f"SELECT count(*) AS n, sum(spend) AS spend, "
         f"count(pin_promotion_name) AS named FROM {REPORTING}.pinterest__hourly_report",
     )
-    assert got == [
-        {
-            "n": len(hourly),
-            # Ad names are optional: some of the simulator's ads have none.
-            "named": sum(
-                name_of(sim.dataset, "ad", str(r["PIN_PROMOTION_ID"])) is not None for r in hourly
-            ),
-            "spend": sum(micro(r.get("SPEND_IN_MICRO_DOLLAR")) for r in hourly),
-        }
-    ]
+    assert got == [hourly_totals(sim.dataset, hourly)]
 
     conversions = requested_rows(sim, mark, "PIN_PROMOTION", spend=False)
     got = query(
@@ -288,15 +269,7 @@ def test_breakdown_hourly_and_conversion_models(
         f"SELECT count(*) AS n, sum(conversions) AS conversions, "
         f"sum(checkout_value) AS checkout FROM {REPORTING}.pinterest__conversions_report",
     )
-    assert got == [
-        {
-            "n": len(conversions),
-            "conversions": sum(int(r.get("TOTAL_CONVERSIONS") or 0) for r in conversions),
-            "checkout": sum(
-                micro(r.get("TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR")) for r in conversions
-            ),
-        }
-    ]
+    assert got == [conversion_totals(conversions)]
 
 
 def test_spend_consistency_test_fails_when_account_spend_disagrees(

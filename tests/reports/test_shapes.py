@@ -26,7 +26,7 @@ from tap_pinterest_ads.reports.shapes import (
     targeting,
 )
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
-from tests.openapi_contract import component
+from tests.openapi_spec import component
 from tests.reports.fakes import FakeApi, FakeClock, finished
 
 SHAPES = [s.shape for s in REPORT_STREAMS]

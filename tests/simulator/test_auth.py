@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from tests.openapi_contract import validate_component
+from tests.openapi_schemas import validate_component
 from tests.simulator.calls import (
     CLIENT,
     refresh,

@@ -7,7 +7,7 @@ from datetime import date
 import requests
 
 from pinterest_simulator.common import ENTITY_STATUSES
-from tests.openapi_contract import validate_component
+from tests.openapi_schemas import validate_component
 from tests.simulator.calls import (
     REPORT_COLUMNS,
     TODAY,

@@ -10,7 +10,7 @@ from datetime import date
 import requests
 
 from pinterest_simulator import json_row
-from tests.openapi_contract import validate_component
+from tests.openapi_schemas import validate_component
 from tests.simulator.calls import (
     REPORT_COLUMNS,
     create_report,

@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft7Validator
 
 from tests.mock_api import FIXTURES
-from tests.openapi_contract import resolved_component
+from tests.openapi_spec import resolved_component
 from tests.schema_walk import types_of, walk
 from tests.streams.test_lookup_schemas import API_OBJECT_STREAMS, LOOKUP_ENTITIES, LOOKUP_TABLES
 

@@ -15,7 +15,7 @@ from jsonschema import Draft7Validator
 from scripts.generate_lookup_schemas import Spec, stream_schema
 from tap_pinterest_ads.streams import STREAM_TYPES
 from tests.mock_api import FIXTURES
-from tests.openapi_contract import load_spec, resolved_component
+from tests.openapi_spec import load_spec, resolved_component
 from tests.schema_walk import types_of, walk
 
 #: Stream name -> stream class, for the streams whose records are one spec object.

@@ -21,7 +21,8 @@ from tests.mock_api import (
     TARGETING_OPTION_TYPES,
     lookup,
 )
-from tests.openapi_contract import validate_component, validate_history, validate_response
+from tests.openapi_contract import validate_history, validate_response
+from tests.openapi_schemas import validate_component
 from tests.tap_runner import records, sync
 
 STREAMS = (
