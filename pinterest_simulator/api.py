@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from . import lookups
 from .common import DEFAULT_ENTITY_STATUSES, ENTITY_STATUSES, ApiError, bad_request
 from .paging import Query, paginate, query_values
+from .targeting_analytics import campaign_targeting_analytics
 
 if TYPE_CHECKING:
     from .requestlog import RecordedRequest
@@ -108,6 +109,8 @@ def _account_route(sim: Simulator, req: RecordedRequest, account_id: str, sub, e
         return 200, account
     if sub == "reports" and eid is None:
         return _reports(sim, req, account_id)
+    if sub == "campaigns" and eid == "targeting_analytics" and req.method == "GET":
+        return 200, campaign_targeting_analytics(sim, req, account_id)
     if sub in lookups.ACCOUNT_LISTS and eid is None and req.method == "GET":
         return 200, lookups.account_list(sim, req, account_id, sub)
     if sub not in LIST_KINDS or req.method != "GET":

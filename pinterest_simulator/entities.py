@@ -167,7 +167,6 @@ def build_ad_group(seed: int, index: int, campaign: dict, first_day: date, today
 def build_ad(seed: int, index: int, ad_group: dict, first_day: date, today: date) -> dict:
     status = status_for(index + 2)
     created, updated = _times(seed, "ad", index, first_day, today)
-    video = is_video_ad(index)
     rejected = index % 11 == 7
     summary = "REJECTED" if rejected and status == "ACTIVE" else AD_SUMMARY[status]
     return {
@@ -178,7 +177,7 @@ def build_ad(seed: int, index: int, ad_group: dict, first_day: date, today: date
         "pin_id": str(PIN_BASE + index * 1000 + hnum(seed, "pin", index) % 1000),
         "name": f"Ad {index + 1}" if index % 7 else None,
         "status": status,
-        "creative_type": "VIDEO" if video else "REGULAR",
+        "creative_type": creative_type(index),
         "destination_url": f"https://shop.example.com/products/{index + 1}?utm_source=pinterest",
         "android_deep_link": None,
         "ios_deep_link": None,
@@ -209,3 +208,10 @@ def build_ad(seed: int, index: int, ad_group: dict, first_day: date, today: date
 
 def is_video_ad(index: int) -> bool:
     return index % 2 == 1
+
+
+def creative_type(index: int) -> str:
+    """VIDEO for video ads; a third of the others are CAROUSEL, the rest REGULAR."""
+    if is_video_ad(index):
+        return "VIDEO"
+    return "CAROUSEL" if index % 6 == 4 else "REGULAR"

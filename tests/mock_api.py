@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests_mock
 
@@ -197,10 +198,22 @@ def register_reports(mocker: requests_mock.Mocker) -> None:
     def download(request, context):
         return report_for(*created[request.path.split("/")[-2]])
 
+    def creative_types(request, context):
+        # The CAMPAIGN report's rows as one creative type (request.qs lower-cases values).
+        query = parse_qs(urlsplit(request.url).query)
+        account = re.search(r"/ad_accounts/(\d+)/", request.path).group(1)
+        body = {"start_date": query["start_date"][0], "level": "CAMPAIGN", "granularity": "DAY",
+                "columns": query["columns"][0].split(",")}  # fmt: skip
+        rows = [row for rows in report_for(account, body).values() for row in rows]
+        return {"data": [{"targeting_type": "CREATIVE_TYPE", "targeting_value": "REGULAR",
+                          "metrics": row} for row in rows]}  # fmt: skip
+
     register_finality(mocker)
     for account in ACCOUNTS:
         mocker.post(f"{API}/ad_accounts/{account}/reports", json=create)
         mocker.get(f"{API}/ad_accounts/{account}/reports", json=status)
+        analytics = f"{API}/ad_accounts/{account}/campaigns/targeting_analytics"
+        mocker.get(analytics, json=creative_types)
     mocker.get(re.compile(re.escape(DOWNLOAD) + r"/.*"), json=download)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tap_pinterest_ads.client import PinterestStream
 from tap_pinterest_ads.streams.accounts import AdAccountsStream
+from tap_pinterest_ads.streams.creative_type import CampaignCreativeTypeDeliveryStream
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.entities import (
     AdGroupsStream,
@@ -19,6 +20,7 @@ STREAM_TYPES: tuple[type[PinterestStream], ...] = (
     AdGroupsStream,
     PinPromotionsStream,
     *REPORT_STREAMS,
+    CampaignCreativeTypeDeliveryStream,
     # After the report streams: it emits the days they asked about.
     MetricsReadyStateStream,
     *LOOKUP_STREAMS,

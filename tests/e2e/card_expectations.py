@@ -8,10 +8,11 @@ import datetime as dt
 from pinterest_simulator import Dataset
 from pinterest_simulator import lookups as sim_lookups
 from tap_pinterest_ads.streams.ad_formats import AD_FORMATS
+from tap_pinterest_ads.streams.creative_type import CampaignCreativeTypeDeliveryStream
 from tap_pinterest_ads.streams.delivery import REPORT_STREAMS
 from tap_pinterest_ads.streams.lookups import TARGETING_OPTION_TYPES
 
-EVERY_STREAM = 21
+EVERY_STREAM = 22
 HOUR_HISTORY_DAYS = 8  # Pinterest keeps 8 days of hourly data
 # Report key field -> the raw report column it comes from (ad_account_id: the account).
 KEY_COLUMNS = {
@@ -51,6 +52,19 @@ def report_row_count(stream_class, dataset: Dataset, start: dt.date) -> int:
     return len(keys)
 
 
+def creative_type_row_count(dataset: Dataset, start: dt.date) -> int:
+    """Distinct (day, account, campaign, creative type) with delivery: the simulator's ads'
+    rows, by the creative type of the ad."""
+    columns = ["PIN_PROMOTION_ID", *CampaignCreativeTypeDeliveryStream.shape.requested_columns()]
+    keys = set()
+    for account in dataset.account_ids:
+        ads = {ad["id"]: ad for ad in dataset.entities("ad", account, statuses=None)}
+        for row in dataset.delivery_rows(account, start, dataset.today, columns):
+            ad = ads[row["PIN_PROMOTION_ID"]]
+            keys.add((row["DATE"], account, ad["campaign_id"], ad["creative_type"]))
+    return len(keys)
+
+
 def expected_rows(dataset: Dataset, start: dt.date) -> dict[str, int]:
     """Rows per stream: what the simulator serves now (entities removed by earlier tests
     are gone from it, as from a fresh warehouse)."""
@@ -86,6 +100,7 @@ def expected_rows(dataset: Dataset, start: dt.date) -> dict[str, int]:
     }
     for stream_class in REPORT_STREAMS:
         counts[stream_class.name] = report_row_count(stream_class, dataset, start)
+    counts[CampaignCreativeTypeDeliveryStream.name] = creative_type_row_count(dataset, start)
     assert len(counts) == EVERY_STREAM
     assert all(counts.values()), counts  # every table has something to compare
     return counts

@@ -39,7 +39,7 @@ TARGET_COLUMNS = frozenset(
     }
 )
 POSTGRES_MAX_IDENTIFIER = 63
-EVERY_STREAM = 21
+EVERY_STREAM = 22
 
 
 def taken_by_a_target(name: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests.cli_runner import run_cli, tap_env
 
-EVERY_STREAM = 21
+EVERY_STREAM = 22
 
 
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -178,3 +178,11 @@ case when coalesce({{ denominator }}, 0) = 0 then null
           * cast({{ '0.' ~ '0' * (scale - 1) ~ '1' }} as decimal({{ scale + 1 }}, {{ scale }}))
 end
 {%- endmacro %}
+
+
+{#- Metrics campaign_creative_type_delivery cannot have: the synchronous analytics' `columns`
+    enum has no paid video quartiles and no TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR. -#}
+{% macro pinterest_creative_type_missing_metrics() %}
+  {{ return(['video_starts', 'video_p25', 'video_p50', 'video_p75', 'video_p95',
+             'video_completes', 'conversion_value']) }}
+{% endmacro %}
