@@ -20,21 +20,9 @@ from tap_pinterest_ads.pacing import (
 )
 from tap_pinterest_ads.tap import TapPinterestAds
 from tests import mock_api
+from tests.reports.fakes import FakeClock
 
 NOW = 1_800_000_000.0  # epoch seconds of the fake wall clock
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _pacer(per_minute: int = 300, max_wait: float = 600) -> tuple[Pacer, FakeClock]:
