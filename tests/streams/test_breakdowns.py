@@ -21,7 +21,7 @@ from tests import mock_api
 from tests.mock_api import ACCOUNT_WITH_ENTITIES, API, DOWNLOAD
 from tests.openapi_contract import validate_history, validate_request
 from tests.simulator_factory import running_simulator
-from tests.tap_runner import records, run, sync
+from tests.tap_runner import config_for, records, run, sync
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 START = TODAY - dt.timedelta(days=9)
@@ -90,13 +90,7 @@ def by_key(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
 def synced(dataset):
     """One run of every report stream; (tap, messages, report request bodies)."""
     with running_simulator(dataset) as sim:
-        config = {
-            "api_url": sim.base_url,
-            "client_id": "fake-client-id",
-            "client_secret": "fake-client-secret",
-            "refresh_token": "fake-refresh-0",
-            "start_date": START.isoformat(),
-        }
+        config = config_for(sim, START)
         messages = sync(config, STREAMS)
         creates = sim.requests.filter("POST", r"/reports$")
         for request in creates:

@@ -19,14 +19,7 @@ SIMULATOR = {"report_delay_seconds": 0.2}
 
 
 def config_for(sim: Simulator, **extra) -> dict:
-    return {
-        "api_url": sim.base_url,
-        "client_id": "fake-client-id",
-        "client_secret": "fake-client-secret",
-        "refresh_token": "fake-refresh-0",
-        "start_date": START.isoformat(),
-        **extra,
-    }
+    return tap_runner.config_for(sim, START, **extra)
 
 
 def sync(config: dict, state: dict | None = None) -> list[dict]:
