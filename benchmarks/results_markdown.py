@@ -21,6 +21,7 @@ def markdown(results: dict) -> str:  # noqa: PLR0912
             ("tap, JSON", section.get("tap_json")),
             ("tap, CSV", section.get("tap_csv")),
             ("tap, BATCH files (jsonl.gz, batch_config)", section.get("tap_batch")),
+            ("tap, BATCH files (plain jsonl, batch_config)", section.get("tap_batch_plain")),
             (
                 "before: singer-sdk's record path (P1, P2 undone), JSON",
                 section.get("sdk_record_path"),

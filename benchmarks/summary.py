@@ -29,6 +29,9 @@ def summary_table(results: dict[str, Any], results_dir: Path = RESULTS) -> str:
         rows.append(_versus_baseline(f"record path, {size} rows", section, "tap_json", None))
     for size, section in throughput.items():
         rows.append(_versus_baseline(f"BATCH path, {size} rows", section, "tap_batch", "batch"))
+        if "tap_batch_plain" in section:
+            label = f"BATCH path, plain files, {size} rows"
+            rows.append(_versus_baseline(label, section, "tap_batch_plain", "batch"))
     rows.append(_batch_rss(throughput))
     rows.append(_postgres(results))
     rows.append(_peer(results))

@@ -61,18 +61,22 @@ def throughput(
             files / "config-csv.json", tap_config(sim, start, report_format="CSV")
         )
         batch_dir = files / "batch"
-        batch_config = write_json(
-            files / "config-batch.json",
-            tap_config(
-                sim,
-                start,
-                batch_config={
-                    "encoding": {"format": "jsonl", "compression": "gzip"},
-                    "storage": {"root": batch_dir.as_uri(), "prefix": "delivery-"},
-                    "batch_size": 10000,
-                },
-            ),
-        )
+
+        def batch_files(compression: str) -> Path:
+            return write_json(
+                files / f"config-batch-{compression}.json",
+                tap_config(
+                    sim,
+                    start,
+                    batch_config={
+                        "encoding": {"format": "jsonl", "compression": compression},
+                        "storage": {"root": batch_dir.as_uri(), "prefix": "delivery-"},
+                        "batch_size": 10000,
+                    },
+                ),
+            )
+
+        batch_config, plain_batch_config = batch_files("gzip"), batch_files("none")
         catalog = tap_catalog(config, (DELIVERY_STREAM,), files / "catalog.json")
         runs = args.runs
         requested: list[tuple[str, dict]] = []
@@ -87,6 +91,9 @@ def throughput(
             "tap_json": lambda: run_tap(sim, config, catalog),
             "baseline": baseline,
             "tap_batch": lambda: run_tap(sim, batch_config, catalog, batch_dir=batch_dir),
+            "tap_batch_plain": lambda: run_tap(
+                sim, plain_batch_config, catalog, batch_dir=batch_dir
+            ),
         }
         if name == "150k":
             actions["sdk_record_path"] = lambda: run_tap(

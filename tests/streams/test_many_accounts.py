@@ -7,11 +7,11 @@ meet no 429, make few requests beyond the minimum (one create and one poll per r
 download) and deliver every row. How close the run comes to the budget's floor is a benchmark
 (benchmarks/many_accounts.py), not a test: a shared machine's load would make it flaky.
 
-80 accounts, not 1,000, and a 30 s window rather than 3 s: so the run takes about 20 s, and the
-budget, not the CPU of a machine shared by other jobs, sets its pace (each call has 100 ms of
-budget, several times what a report costs the tap and the simulator in CPU, even on a loaded
-machine; at 3 s the CPU, not the budget, was the limit). benchmarks/many_accounts.py runs
-1,000 accounts.
+1,000 accounts, as the issue asks, with the window scaled down 10× (6 s): the budget's floor is
+then about 41 s (2,030 analytics calls at 50 a second). Each call has 20 ms of budget, about what
+a report costs the tap in CPU on a quiet machine, so on a loaded one the CPU, not the budget, may
+set the pace: slower than the budget is never a 429, and there is no wall-time assertion.
+benchmarks/many_accounts.py runs the same 1,000 accounts at Pinterest's real 60 s window.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from tests.tap_runner import (
     today,
 )
 
-ACCOUNTS = 80
+ACCOUNTS = 1000
 ADS_PER_ACCOUNT = 3
 DAYS = 30
 LIMIT = 300  # calls per window: Pinterest's ads_analytics, Standard access
-WINDOW_SECONDS = 30.0  # Pinterest's 60 s, scaled down 2×
+WINDOW_SECONDS = 6.0  # Pinterest's 60 s, scaled down 10×
 REPORT_LATENCY = 5.0 * WINDOW_SECONDS / 60  # a 5 s report, scaled the same way
 ALLOWED_PER_SECOND = LIMIT / WINDOW_SECONDS
 
@@ -68,7 +68,7 @@ def run(tmp_path_factory):
             analytics_requests_per_minute=round(ALLOWED_PER_SECOND * 60),
         )
         tmp = tmp_path_factory.mktemp("many-accounts")
-        result = run_tap(tmp, config, (DELIVERY,), timeout=300)
+        result = run_tap(tmp, config, (DELIVERY,), timeout=900)
         yield {
             "result": result,
             "requests": sim.requests.snapshot(),
