@@ -19,10 +19,11 @@ from singer_sdk.helpers._util import utc_now
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import RESTStream
 
+from tap_pinterest_ads.reports.batch_files import BatchFileWriter
 from tap_pinterest_ads.typing_compat import override
 
 if t.TYPE_CHECKING:
-    from collections.abc import Generator
+    from collections.abc import Generator, Iterator
     from types import FrameType
 
     import requests
@@ -152,6 +153,20 @@ class SdkStream(RESTStream[t.Any]):
     ) -> None:
         if self.bookmark_per_record:
             super()._increment_stream_state(latest_record, context=context)
+
+    @override
+    def get_batches(
+        self, batch_config: BatchConfig, context: Context | None = None
+    ) -> Iterator[tuple[BaseBatchFileEncoding, list[str]]]:
+        """singer-sdk's records for BATCH files, written by the tap's file writer.
+
+        singer-sdk 0.54's JSONLinesBatcher gzips every file whatever `compression` says,
+        while the BATCH message declares the configured compression: with `none`, a target
+        fails on the first file.
+        """
+        writer = BatchFileWriter(batch_config, tap_name=self.tap_name, stream_name=self.name)
+        for manifest in writer.write(self._sync_records(context, write_messages=False)):
+            yield batch_config.encoding, manifest
 
     # @final in singer-sdk's typing only: no other hook sees the end of a parent's sync.
     @override  # type: ignore[misc]

@@ -99,6 +99,7 @@ class Settings:
             errors.append(f"on_account_error must be fail or skip, got {on_account_error!r}")
             on_account_error = DEFAULTS["on_account_error"]
         errors.extend(credential_errors(config))
+        errors.extend(batch_config_errors(config.get("batch_config")))
         if errors and strict:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return cls(
@@ -172,6 +173,39 @@ def parse_advertiser_ids(value: object, errors: list[str]) -> tuple[str, ...]:
         else:
             ids.append(text)
     return tuple(ids)
+
+
+def batch_config_errors(value: object) -> list[str]:
+    """BATCH files are JSON Lines, gzipped or plain, under a storage root.
+
+    singer-sdk's JSON schema lets every part of `batch_config` be absent, then fails the sync
+    with a traceback when one is; and the tap writes no Parquet (its files would be JSON Lines
+    declared as Parquet).
+    """
+    if not value or not isinstance(value, dict):
+        return []  # no BATCH messages (Meltano passes {}); a non-object: the JSON schema's
+    encoding = value.get("encoding") if isinstance(value.get("encoding"), dict) else {}
+    storage = value.get("storage") if isinstance(value.get("storage"), dict) else {}
+    errors = []
+    if encoding.get("format") != "jsonl":
+        errors.append(
+            "batch_config.encoding.format must be jsonl (the tap writes JSON Lines BATCH "
+            f"files), got {encoding.get('format')!r}"
+        )
+    if encoding.get("compression") not in ("gzip", "none"):
+        errors.append(
+            "batch_config.encoding.compression must be gzip or none, got "
+            f"{encoding.get('compression')!r}"
+        )
+    if not isinstance(storage.get("root"), str) or not storage["root"]:
+        errors.append(
+            "batch_config.storage.root must be where the BATCH files go (e.g. file:///path), "
+            f"got {storage.get('root')!r}"
+        )
+    size = value.get("batch_size", 1)
+    if type(size) is not int or size < 1:
+        errors.append(f"batch_config.batch_size must be a whole number ≥ 1, got {size!r}")
+    return errors
 
 
 def attribution_errors(config: t.Mapping[str, t.Any]) -> list[str]:

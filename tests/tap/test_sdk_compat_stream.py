@@ -7,7 +7,10 @@ A minimal tap and stream stand for the real ones, so each test shows only the SD
 
 from __future__ import annotations
 
+import gzip
+import json
 import typing as t
+from pathlib import Path
 
 import pytest
 import requests
@@ -124,6 +127,26 @@ def test_a_batch_config_makes_the_sdk_sync_through_get_batches(tmp_path, capsys)
     BatchedTap(config={"batch_config": batch_config}).sync_all()
     batches = [m for m in messages(capsys.readouterr().out) if m["type"] == "BATCH"]
     assert [b["manifest"] for b in batches] == [["file:///made-by-the-stream.json"]]
+
+
+@pytest.mark.parametrize("compression", ["none", "gzip"])
+def test_sdk_streams_write_their_batch_records_with_the_configured_compression(
+    tmp_path, capsys, compression
+) -> None:
+    batch_config = {
+        "encoding": {"format": "jsonl", "compression": compression},
+        "storage": {"root": f"file://{tmp_path}"},
+    }
+    CompatTap(config={"batch_config": batch_config}).sync_all()
+    (batch,) = [m for m in messages(capsys.readouterr().out) if m["type"] == "BATCH"]
+    assert batch["encoding"]["compression"] == compression
+    (url,) = batch["manifest"]
+    data = Path(url.removeprefix("file://")).read_bytes()
+    text = gzip.decompress(data) if compression == "gzip" else data
+    assert [json.loads(line) for line in text.splitlines()] == [
+        {"id": 1, "date": DAYS[0]},
+        {"id": 2, "date": DAYS[1]},
+    ]
 
 
 def test_records_skip_the_deselection_walk_only_when_every_property_is_selected(capsys) -> None:
