@@ -184,8 +184,8 @@ def batch_config_errors(value: object) -> list[str]:
     """
     if not value or not isinstance(value, dict):
         return []  # no BATCH messages (Meltano passes {}); a non-object: the JSON schema's
-    encoding = value.get("encoding") if isinstance(value.get("encoding"), dict) else {}
-    storage = value.get("storage") if isinstance(value.get("storage"), dict) else {}
+    encoding = _object(value.get("encoding"))
+    storage = _object(value.get("storage"))
     errors = []
     if encoding.get("format") != "jsonl":
         errors.append(
@@ -206,6 +206,10 @@ def batch_config_errors(value: object) -> list[str]:
     if type(size) is not int or size < 1:
         errors.append(f"batch_config.batch_size must be a whole number ≥ 1, got {size!r}")
     return errors
+
+
+def _object(value: object) -> dict[str, t.Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def attribution_errors(config: t.Mapping[str, t.Any]) -> list[str]:
